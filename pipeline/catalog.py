@@ -1,0 +1,252 @@
+"""The runner's reading and writing side: artifacts by name, written atomically.
+
+An artifact is named by its path under the output folder, and its suffix says
+what it holds:
+
+* ``.csv``   a table (pandas DataFrame), UTF-8, ``\\n`` line ends;
+* ``.json``  a JSON object, keys sorted;
+* ``.spacy`` a folder of DocBin shards (parsed docs), read lazily;
+* ``.png``   a matplotlib figure, saved as PNG and as SVG beside it;
+* ``.md`` / ``.html`` text.
+
+The special name ``corpus`` is the input corpus folder. Every write goes to a
+temporary file beside its target and is renamed into place only when the whole
+stage has finished, so a failed or interrupted stage leaves earlier outputs as
+they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from spacy.tokens import Doc, DocBin
+from spacy.vocab import Vocab
+
+from .errors import StageError
+
+CORPUS = "corpus"
+KINDS = {".csv": "table", ".json": "json", ".spacy": "docs", ".png": "figure", ".md": "text",
+         ".html": "text"}
+# Columns that always hold text, even when every value looks like a number.
+TEXT_COLUMNS = {"doc_id", "text", "path", "group", "title", "part", "lemma", "pos", "tag", "dep",
+                "source", "date", "notes", "term", "label", "canonical", "refers_to", "kind",
+                "marker", "frame", "method", "entity_a", "entity_b"}
+
+
+def artifact_kind(name: str) -> str:
+    """Kind of artifact ``name`` (by suffix), or a StageError listing the suffixes."""
+    if name == CORPUS:
+        return "corpus"
+    kind = KINDS.get(Path(name).suffix)
+    if kind is None:
+        raise StageError(f"Artifact '{name}' has an unknown suffix",
+                         fix="name outputs with one of the known suffixes", options=list(KINDS))
+    return kind
+
+
+def artifact_key(name: str) -> str:
+    """Keyword under which a stage function receives or returns the artifact."""
+    return CORPUS if name == CORPUS else Path(name).stem
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV table written by the catalog, keeping text columns as text."""
+    header = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: str for c in header if c in TEXT_COLUMNS}
+    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={
+        c: [""] for c in header if c not in TEXT_COLUMNS})
+
+
+def table_csv(df: pd.DataFrame, header: bool = True) -> str:
+    """The exact CSV text the catalog writes for ``df`` (deterministic)."""
+    return df.to_csv(index=False, header=header, lineterminator="\n")
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file, or of a folder's files (names and contents), in sorted order."""
+    digest = hashlib.sha256()
+    paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in paths:
+        digest.update(str(p.relative_to(path) if path.is_dir() else p.name).encode())
+        with p.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+class ParsedDocs:
+    """The parsed segment docs of a run, read shard by shard (never all at once).
+
+    >>> # docs = ParsedDocs(Path("outputs/cache/docs.spacy"), nlp.vocab)
+    >>> # [d.user_data["doc_id"] for d in docs.for_document("doc-1")]
+    """
+
+    def __init__(self, folder: Path, vocab: Vocab) -> None:
+        self.folder = folder
+        self.vocab = vocab
+
+    def shards(self) -> list[Path]:
+        return sorted(self.folder.glob("shard-*.spacy"))
+
+    def __iter__(self) -> Iterator[Doc]:
+        for shard in self.shards():
+            yield from DocBin().from_disk(shard).get_docs(self.vocab)
+
+    def for_document(self, doc_id: str) -> list[Doc]:
+        """The segment docs of one document, in reading order."""
+        return [d for d in self if d.user_data.get("doc_id") == doc_id]
+
+
+class _Writer:
+    """Collects one artifact's content in temporary files; commit() renames it into place."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        self.chunks = 0
+
+    def add(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        if self.tmp.is_dir():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        elif self.tmp.exists():
+            self.tmp.unlink()
+
+
+class _TableWriter(_Writer):
+    def add(self, value: Any) -> None:
+        if not isinstance(value, pd.DataFrame):
+            raise StageError(f"Output {self.target.name} must be a pandas DataFrame, "
+                             f"got {type(value).__name__}", fix="return a DataFrame")
+        with self.tmp.open("a" if self.chunks else "w", encoding="utf-8", newline="") as f:
+            f.write(table_csv(value, header=self.chunks == 0))
+        self.chunks += 1
+
+
+class _JsonWriter(_Writer):
+    def add(self, value: Any) -> None:
+        self.tmp.write_text(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False,
+                                       default=str) + "\n", encoding="utf-8")
+        self.chunks += 1
+
+
+class _TextWriter(_Writer):
+    def add(self, value: Any) -> None:
+        self.tmp.write_text(str(value), encoding="utf-8")
+        self.chunks += 1
+
+
+class _DocsWriter(_Writer):
+    def add(self, value: Any) -> None:
+        if not isinstance(value, DocBin):
+            raise StageError(f"Output {self.target.name} must be a spaCy DocBin",
+                             fix="return a DocBin")
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        value.to_disk(self.tmp / f"shard-{self.chunks:05d}.spacy")
+        self.chunks += 1
+
+    def commit(self) -> None:
+        old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+        if self.target.exists():
+            os.replace(self.target, old)
+        os.replace(self.tmp, self.target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class _FigureWriter(_Writer):
+    """Saves a matplotlib Figure as PNG and SVG (fixed metadata, so reruns match)."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(target)
+        self.svg_target = target.with_suffix(".svg")
+        self.svg_tmp = self.svg_target.with_name(f".{self.svg_target.name}.tmp-{os.getpid()}")
+
+    def add(self, value: Any) -> None:
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context({"svg.hashsalt": "framing-pipeline"}):
+            value.savefig(self.tmp, format="png", dpi=150, metadata={"Software": None})
+            value.savefig(self.svg_tmp, format="svg", metadata={"Date": None})
+        plt.close(value)
+        self.chunks += 1
+
+    def commit(self) -> None:
+        os.replace(self.tmp, self.target)
+        os.replace(self.svg_tmp, self.svg_target)
+
+    def abort(self) -> None:
+        super().abort()
+        if self.svg_tmp.exists():
+            self.svg_tmp.unlink()
+
+
+_WRITERS: dict[str, type[_Writer]] = {"table": _TableWriter, "json": _JsonWriter,
+                                      "docs": _DocsWriter, "figure": _FigureWriter,
+                                      "text": _TextWriter}
+
+
+class Catalog:
+    """Reads and writes the artifacts of one output folder."""
+
+    def __init__(self, out_dir: Path, corpus_loader: Callable[[], Any],
+                 vocab_loader: Callable[[], Vocab]) -> None:
+        self.out_dir = Path(out_dir)
+        self._corpus_loader = corpus_loader
+        self._vocab_loader = vocab_loader
+
+    def path(self, name: str) -> Path:
+        return self.out_dir / name
+
+    def exists(self, name: str) -> bool:
+        if name == CORPUS:
+            return True
+        path = self.path(name)
+        if artifact_kind(name) == "figure":
+            return path.is_file() and path.with_suffix(".svg").is_file()
+        return path.is_dir() if artifact_kind(name) == "docs" else path.is_file()
+
+    def fingerprint(self, name: str) -> str:
+        """Content hash of an artifact (for the corpus: of the manifest, files and metadata)."""
+        if name == CORPUS:
+            corpus = self._corpus_loader()
+            return hashlib.sha256(json.dumps(corpus.fingerprint(), sort_keys=True)
+                                  .encode()).hexdigest()
+        path = self.path(name)
+        if artifact_kind(name) == "figure":
+            return file_hash(path) + file_hash(path.with_suffix(".svg"))
+        return file_hash(path)
+
+    def load(self, name: str) -> Any:
+        """Load an artifact for a stage: DataFrame, dict, ParsedDocs, text or Corpus."""
+        kind = artifact_kind(name)
+        if kind == "corpus":
+            return self._corpus_loader()
+        path = self.path(name)
+        if kind == "table":
+            return read_table(path)
+        if kind == "json":
+            return json.loads(path.read_text(encoding="utf-8"))
+        if kind == "docs":
+            return ParsedDocs(path, self._vocab_loader())
+        if kind == "text":
+            return path.read_text(encoding="utf-8")
+        raise StageError(f"Artifact '{name}' ({kind}) cannot be an input",
+                         fix="read tables, JSON, text or docs")
+
+    def writer(self, name: str) -> _Writer:
+        """A writer for ``name``; call add() per chunk, then commit() or abort()."""
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _WRITERS[artifact_kind(name)](path)

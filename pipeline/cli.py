@@ -1,0 +1,108 @@
+"""Command line: ``python -m pipeline run|stages``. The only module that prints.
+
+Errors of the PipelineError family become one line on stderr and exit code 1;
+``--debug`` shows the traceback instead. Ctrl-C exits with code 130 and leaves
+earlier outputs untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import load_config
+from .errors import PipelineError
+
+COMMANDS = {
+    "run": "run the pipeline (all stages, or --stage / --from)",
+    "stages": "list the stages, what they read and write, and whether each is up to date",
+}
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", default="corpus", type=Path,
+                        help="corpus folder with a manifest (default: corpus)")
+    parser.add_argument("--out", default="outputs", type=Path,
+                        help="output folder (default: outputs)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="TOML file overriding pipeline/defaults.toml")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Framing analysis of news text: compare how two groups of documents "
+                    "frame the same story.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help=COMMANDS["run"], description=COMMANDS["run"])
+    _common(run)
+    run.add_argument("--stage", metavar="NAME", help="run only this stage")
+    run.add_argument("--from", dest="start_from", metavar="NAME",
+                     help="rerun this stage and every later one")
+    run.add_argument("--force", action="store_true", help="rerun even if up to date")
+    run.add_argument("--dry", action="store_true",
+                     help="say what would run and why, change nothing")
+    run.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    stages = sub.add_parser("stages", help=COMMANDS["stages"], description=COMMANDS["stages"])
+    _common(stages)
+    return parser
+
+
+def _setup_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("pipeline")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if quiet else logging.INFO)
+    root.propagate = False
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .runner import Runner
+    from .stages import STAGES
+
+    runner = Runner(STAGES, load_config(args.config), args.corpus, args.out)
+    results = runner.run(only=args.stage, start_from=args.start_from, force=args.force,
+                         dry=args.dry)
+    width = max(len(r.name) for r in results)
+    for r in results:
+        seconds = f" {r.seconds:.1f} s" if r.status == "ran" else ""
+        print(f"{r.name:<{width}}  {r.status:<10} {r.reason}{seconds}")
+    if not args.dry:
+        print(f"outputs in {args.out}/ (tables/, figures/, run.json)")
+    return 0
+
+
+def _cmd_stages(args: argparse.Namespace) -> int:
+    from .runner import Runner
+    from .stages import STAGES
+
+    runner = Runner(STAGES, load_config(args.config), args.corpus, args.out)
+    for stage, status in zip(STAGES, runner.status(), strict=True):
+        print(f"{stage.name}: {status.status}" + (f" ({status.reason})" if status.reason else ""))
+        print(f"    {stage.description}")
+        print(f"    reads:  {', '.join(stage.inputs)}")
+        print(f"    writes: {', '.join(stage.outputs)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(getattr(args, "quiet", False))
+    handlers = {"run": _cmd_run, "stages": _cmd_stages}
+    try:
+        return handlers[args.command](args)
+    except PipelineError as err:
+        if args.debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("interrupted: earlier outputs are unchanged", file=sys.stderr)
+        return 130

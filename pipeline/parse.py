@@ -1,0 +1,236 @@
+"""Stage ``parse``: spaCy over the segments, sentence and token tables, document statistics.
+
+One ``nlp.pipe`` pass over every segment whose part is in ``[parse] parts``.
+Each segment becomes one spaCy ``Doc`` whose ``user_data`` carries
+``doc_id``, ``segment_id``, ``part``, ``start_char`` (the segment's offset in
+the original file) and the ids of its first sentence and token, so that later
+stages can turn any span back into file offsets with :func:`file_offsets`.
+
+The stage yields its results document by document in shards, so the runner can
+stream them to disk and memory stays flat in corpus size.
+
+Repeated sentences inside a document are marked with ``duplicate_of`` (the
+``sentence_id`` of the first occurrence): exact repeats after normalising case,
+quotes and punctuation, and near repeats whose word-bigram sets overlap by at
+least ``near_duplicate_threshold`` (Jaccard).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin, Span
+
+from .config import ModelSettings, ParseSettings
+from .corpus import Corpus
+from .text_statistics import ReadabilityScorer, mtld
+
+log = logging.getLogger(__name__)
+
+SENTENCE_COLUMNS = ["doc_id", "segment_id", "sentence_id", "part", "start_char", "end_char",
+                    "n_tokens", "duplicate_of", "text"]
+TOKEN_COLUMNS = ["doc_id", "sentence_id", "token_id", "start_char", "end_char", "text", "lemma",
+                 "pos", "tag", "dep", "head_token_id", "is_stop", "is_alpha"]
+DOCUMENT_COLUMNS = ["doc_id", "path", "group", "title", "n_tokens", "n_words", "n_types",
+                    "n_sentences", "n_duplicate_sentences", "mean_sentence_length", "mtld",
+                    "flesch_reading_ease", "flesch_kincaid_grade", "n_comment_words"]
+
+# Any single white-space character becomes a plain space before parsing: same
+# length, so offsets are unchanged, and a line break or no-break space inside a
+# paragraph no longer becomes a token of its own.
+_ODD_SPACE = re.compile(r"[^\S ]")
+_NORMALISE_KEEP = re.compile(r"[^\w\s]")
+
+
+def parse_text(text: str) -> str:
+    """The text handed to spaCy: white space made plain, length unchanged."""
+    return _ODD_SPACE.sub(" ", text)
+
+
+def sentences_of(doc: Doc) -> list[Span]:
+    """The sentences of a segment doc that hold at least one non-space token.
+
+    Their order gives the ``sentence_id``: the k-th is
+    ``doc.user_data["first_sentence_id"] + k``.
+    """
+    return [s for s in doc.sents if any(not t.is_space for t in s)]
+
+
+def trimmed_bounds(span: Span) -> tuple[int, int]:
+    """Character bounds of ``span`` within its doc, leading and trailing spaces removed."""
+    tokens = [t for t in span if not t.is_space]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def file_offsets(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Turn character offsets within a segment doc into offsets into the original file."""
+    base = doc.user_data["start_char"]
+    return base + start, base + end
+
+
+def _sentence_key(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return " ".join(_NORMALISE_KEEP.sub(" ", text).split())
+
+
+def _bigrams(key: str) -> frozenset[tuple[str, str]]:
+    words = key.split()
+    return frozenset(zip(words, words[1:], strict=False))
+
+
+def mark_duplicates(texts: list[str], classes: list[str], settings: ParseSettings) -> list[int | None]:
+    """For each sentence, the index of the earlier sentence it repeats, or None.
+
+    Only sentences of the same class (body or comment) are compared.
+
+    >>> from pipeline.config import ParseSettings
+    >>> mark_duplicates(["Japan grew.", "Trade rose.", "Japan  grew!"], ["b"] * 3, ParseSettings())
+    [None, None, 0]
+    """
+    keys = [_sentence_key(t) for t in texts]
+    grams = [_bigrams(k) for k in keys]
+    result: list[int | None] = []
+    first_by_key: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(keys):
+        found = first_by_key.get((classes[i], key)) if key else None
+        if found is None and len(key.split()) >= settings.near_duplicate_min_words:
+            for j in range(i):
+                if classes[j] != classes[i] or result[j] is not None:
+                    continue
+                a, b = grams[i], grams[j]
+                if len(keys[j].split()) < settings.near_duplicate_min_words or not a or not b:
+                    continue
+                small, large = sorted((len(a), len(b)))
+                if small / large < settings.near_duplicate_threshold:
+                    continue
+                if len(a & b) / len(a | b) >= settings.near_duplicate_threshold:
+                    found = j
+                    break
+        result.append(found)
+        if key:
+            first_by_key.setdefault((classes[i], key), i)
+    return result
+
+
+@dataclass
+class _Shard:
+    docbin: DocBin = field(default_factory=lambda: DocBin(store_user_data=True))
+    sentences: list[tuple] = field(default_factory=list)
+    tokens: list[tuple] = field(default_factory=list)
+    documents: list[tuple] = field(default_factory=list)
+    n_segments: int = 0
+
+    def output(self) -> dict[str, object]:
+        sentences = pd.DataFrame(self.sentences, columns=SENTENCE_COLUMNS)
+        sentences["duplicate_of"] = sentences["duplicate_of"].astype("Int64")
+        return {
+            "docs": self.docbin,
+            "sentences": sentences,
+            "tokens": pd.DataFrame(self.tokens, columns=TOKEN_COLUMNS),
+            "documents": pd.DataFrame(self.documents, columns=DOCUMENT_COLUMNS),
+        }
+
+
+def _document_rows(doc_id: str, docs: list[Doc], settings: ParseSettings, scorer: ReadabilityScorer,
+                   meta: tuple[str, str, str]) -> tuple[list[tuple], list[tuple], tuple]:
+    """Sentence rows, token rows and the statistics row of one document."""
+    sentence_rows: list[list] = []
+    token_rows: list[tuple] = []
+    spans: list[Span] = []
+    token_base = 0
+    for doc in docs:
+        info = doc.user_data
+        info["first_sentence_id"] = len(sentence_rows)
+        info["first_token_id"] = token_base
+        seg_start = info["start_char"]
+        seg_text = info["text"]
+        for sent in sentences_of(doc):
+            s, e = trimmed_bounds(sent)
+            sentence_id = len(sentence_rows)
+            n_tokens = sum(1 for t in sent if not t.is_space)
+            sentence_rows.append([doc_id, info["segment_id"], sentence_id, info["part"],
+                                  seg_start + s, seg_start + e, n_tokens, None, seg_text[s:e]])
+            spans.append(sent)
+            for tok in sent:
+                if tok.is_space:
+                    continue
+                token_rows.append((
+                    doc_id, sentence_id, token_base + tok.i, seg_start + tok.idx,
+                    seg_start + tok.idx + len(tok.text), seg_text[tok.idx:tok.idx + len(tok.text)],
+                    tok.lemma_, tok.pos_, tok.tag_, tok.dep_, token_base + tok.head.i,
+                    tok.is_stop, tok.is_alpha,
+                ))
+        token_base += len(doc)
+    body = set(settings.body_parts)
+    classes = ["body" if row[3] in body else row[3] for row in sentence_rows]
+    duplicates = mark_duplicates([row[8] for row in sentence_rows], classes, settings)
+    for row, dup in zip(sentence_rows, duplicates, strict=True):
+        row[7] = dup
+    counted = [sp for sp, row, dup in zip(spans, sentence_rows, duplicates, strict=True)
+               if row[3] in body and (settings.keep_duplicates or dup is None)]
+    words = [t.lower_ for sp in counted for t in sp if not (t.is_punct or t.is_space)]
+    n_tokens = sum(1 for sp in counted for t in sp if not t.is_space)
+    comment_words = sum(1 for sp, row in zip(spans, sentence_rows, strict=True)
+                        if row[3] == "comment" for t in sp if not (t.is_punct or t.is_space))
+    readability = (scorer.scores(Doc.from_docs([sp.as_doc() for sp in counted])) if counted
+                   else {"flesch_reading_ease": float("nan"), "flesch_kincaid_grade": float("nan")})
+    n_sent = len(counted)
+    stats = (doc_id, *meta, n_tokens, len(words), len(set(words)), n_sent,
+             sum(1 for row in sentence_rows if row[3] in body and row[7] is not None),
+             round(len(words) / n_sent, 4) if n_sent else float("nan"),
+             round(mtld(words), 4), round(readability["flesch_reading_ease"], 4),
+             round(readability["flesch_kincaid_grade"], 4), comment_words)
+    return [tuple(r) for r in sentence_rows], token_rows, stats
+
+
+def n_processes(n_segments: int, model: ModelSettings) -> int:
+    """Worker processes for ``n_segments``: fewer when each would get too little work."""
+    return max(1, min(model.n_process, n_segments // model.min_segments_per_process))
+
+
+def parse_corpus(corpus: Corpus, segments: pd.DataFrame, *, nlp: Language,
+                 model: ModelSettings, parse: ParseSettings) -> Iterator[dict[str, object]]:
+    """Stage function: parse the segments and yield shards of docs and tables.
+
+    Each shard is a dict with a ``DocBin`` under ``docs`` and DataFrame chunks
+    under ``sentences``, ``tokens`` and ``documents``; documents are never split
+    across shards.
+    """
+    todo = segments[segments["part"].isin(parse.parts)]
+    processes = n_processes(len(todo), model)
+    log.info("parsing %d segments of %d documents (batch %d, %d process%s)", len(todo),
+             len(corpus.documents), model.batch_size, processes, "" if processes == 1 else "es")
+    items = ((parse_text(r.text), (r.doc_id, r.segment_id, r.part, r.start_char, r.text))
+             for r in todo.itertuples(index=False))
+    parsed = nlp.pipe(items, as_tuples=True, batch_size=model.batch_size, n_process=processes)
+    by_doc = itertools.groupby(parsed, key=lambda pair: pair[1][0])
+    pending = next(by_doc, None)
+    scorer = ReadabilityScorer()
+    shard = _Shard()
+    for done, document in enumerate(corpus.documents, start=1):
+        docs: list[Doc] = []
+        if pending is not None and pending[0] == document.doc_id:
+            for doc, (doc_id, segment_id, part, start, text) in pending[1]:
+                doc.user_data.update({"doc_id": doc_id, "segment_id": int(segment_id),
+                                      "part": part, "start_char": int(start), "text": text})
+                docs.append(doc)
+            pending = next(by_doc, None)
+        sentences, tokens, stats = _document_rows(
+            document.doc_id, docs, parse, scorer, (document.path, document.group, document.title))
+        for doc in docs:
+            del doc.user_data["text"]  # the original file holds it; keep the cache small
+            shard.docbin.add(doc)
+        shard.sentences.extend(sentences)
+        shard.tokens.extend(tokens)
+        shard.documents.append(stats)
+        shard.n_segments += len(docs)
+        if shard.n_segments >= parse.shard_size or done == len(corpus.documents):
+            log.info("parsed %d/%d documents", done, len(corpus.documents))
+            yield shard.output()
+            shard = _Shard()

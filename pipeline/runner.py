@@ -1,0 +1,392 @@
+"""The runner: runs an ordered list of stages, skips what is up to date, owns all I/O.
+
+A stage is skipped (and says so) when the hashes of its inputs, its settings,
+its own code and, for spaCy stages, the pipeline version are what they were when
+it last ran and its outputs are unchanged. State lives in
+``<out>/cache/state.json``; ``<out>/run.json`` records each run. One run at a
+time may write to an output folder (an OS file lock; a second run is refused).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import importlib.metadata
+import inspect
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import spacy
+
+from .catalog import CORPUS, Catalog, artifact_key, artifact_kind
+from .config import Config, load_config, settings_hash
+from .corpus import Corpus, check_compare, load_corpus
+from .errors import RunLockedError, StageError, did_you_mean
+from .spacy_pipeline import load_spacy_pipeline, pipeline_version
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "cache/state.json"
+RUN_FILE = "run.json"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step: ``func(**inputs, **settings, nlp=?, **options)`` returns its outputs.
+
+    ``inputs`` and ``outputs`` are artifact names (paths under the output folder,
+    or ``"corpus"``); the function receives each input under its file stem
+    (``tables/segments.csv`` -> ``segments``) and returns a dict keyed the same
+    way, or an iterator of such dicts to stream large outputs in chunks.
+    ``settings`` names config sections passed by keyword; ``options`` are fixed
+    keyword arguments (a custom stage's own settings). Both are hashed.
+    """
+
+    name: str
+    func: Callable[..., Any]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    settings: tuple[str, ...] = ()
+    uses_nlp: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass
+class StageResult:
+    """What happened to one stage in a run."""
+
+    name: str
+    status: str  # "ran", "skipped", "would run", "would skip"
+    reason: str
+    seconds: float = 0.0
+
+
+def code_hash(func: Callable[..., Any]) -> str:
+    """Hash of the stage function's module source and the pipeline modules it uses."""
+    module = inspect.getmodule(func)
+    sources: list[str] = []
+    try:
+        sources.append(inspect.getsource(module) if module and module.__name__ != "__main__"
+                       else inspect.getsource(func))
+    except (OSError, TypeError):
+        code = func.__code__
+        sources.append(repr((code.co_code, code.co_consts, code.co_names)))
+    if module is not None:
+        used = sorted({
+            sys.modules[value.__module__].__name__
+            for value in vars(module).values()
+            if getattr(value, "__module__", "").startswith("pipeline.")
+            and value.__module__ != module.__name__
+            and value.__module__ in sys.modules
+        })
+        for name in used:
+            with contextlib.suppress(OSError, TypeError):
+                sources.append(inspect.getsource(sys.modules[name]))
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()
+
+
+def check_stages(stages: Sequence[Stage]) -> None:
+    """Every input must be the corpus or an output of an earlier stage; names unique."""
+    produced: dict[str, str] = {}
+    names: set[str] = set()
+    for stage in stages:
+        if stage.name in names:
+            raise StageError(f"Two stages are named '{stage.name}'", fix="rename one of them")
+        names.add(stage.name)
+        for name in stage.inputs:
+            artifact_kind(name)
+            if name != CORPUS and name not in produced:
+                raise StageError(
+                    f"Stage '{stage.name}' reads '{name}', which no earlier stage writes",
+                    fix="list the stage that writes it first, or correct the input name",
+                    options=[CORPUS, *produced],
+                )
+        for name in stage.outputs:
+            artifact_kind(name)
+            if name in produced:
+                raise StageError(f"Stages '{produced[name]}' and '{stage.name}' both write "
+                                 f"'{name}'", fix="give each output one stage")
+            produced[name] = stage.name
+
+
+def _find_stage(stages: Sequence[Stage], name: str) -> int:
+    for i, stage in enumerate(stages):
+        if stage.name == name:
+            return i
+    names = [s.name for s in stages]
+    raise StageError(f"Unknown stage '{name}'.{did_you_mean(name, names)}",
+                     fix="name one of the stages (python -m pipeline stages lists them)",
+                     options=names)
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out_dir`` for the duration of a run."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / ".lock"
+    handle = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "unknown"
+            raise RunLockedError(
+                f"Another run is writing to {out_dir} (process {owner})",
+                fix="wait for it to finish, or pass a different --out folder",
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+class Runner:
+    """Runs stages against one corpus folder, config and output folder."""
+
+    def __init__(self, stages: Sequence[Stage], config: Config, corpus_dir: Path,
+                 out_dir: Path) -> None:
+        check_stages(stages)
+        self.stages = list(stages)
+        self.config = config
+        self.corpus_dir = Path(corpus_dir)
+        self.out_dir = Path(out_dir)
+        self._corpus: Corpus | None = None
+        self._nlp = None
+        self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab)
+
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = load_corpus(self.corpus_dir, self.config.corpus)
+        return self._corpus
+
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_spacy_pipeline(self.config.model)
+        return self._nlp
+
+    def _state(self) -> dict[str, Any]:
+        path = self.out_dir / STATE_FILE
+        if not path.is_file():
+            return {}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            return {}
+
+    def _save_state(self, state: dict[str, Any]) -> None:
+        writer = self.catalog.writer(STATE_FILE)
+        writer.add(state)
+        writer.commit()
+
+    def stage_key(self, stage: Stage) -> dict[str, Any]:
+        """Everything a stage's result depends on, hashed."""
+        settings = {name: settings_hash(self.config.section(name)) for name in stage.settings}
+        key: dict[str, Any] = {
+            "inputs": {name: self.catalog.fingerprint(name) for name in stage.inputs},
+            "settings": settings,
+            "options": settings_hash(dict(stage.options)),
+            "code": code_hash(stage.func),
+        }
+        if stage.uses_nlp:
+            key["model"] = [self.config.model.name, pipeline_version(self.config.model.name),
+                            spacy.__version__]
+        return key
+
+    def why_run(self, stage: Stage, state: Mapping[str, Any]) -> str | None:
+        """Reason the stage must run, or None when it is up to date."""
+        missing = [n for n in stage.inputs if not self.catalog.exists(n)]
+        if missing:
+            return f"input {missing[0]} missing"
+        previous = state.get(stage.name)
+        if previous is None:
+            return "never ran"
+        for name in stage.outputs:
+            if not self.catalog.exists(name):
+                return f"output {name} missing"
+            if previous.get("outputs", {}).get(name) != self.catalog.fingerprint(name):
+                return f"output {name} changed since it was written"
+        key = self.stage_key(stage)
+        old = previous.get("key", {})
+        for part, label in (("inputs", "inputs changed"), ("settings", "settings changed"),
+                            ("options", "options changed"), ("code", "code changed"),
+                            ("model", "spaCy pipeline changed")):
+            if key.get(part) != old.get(part):
+                if part == "inputs":
+                    changed = [n for n in key["inputs"] if key["inputs"][n] !=
+                               old.get("inputs", {}).get(n)]
+                    return f"input {changed[0]} changed" if changed else label
+                return label
+        return None
+
+    def status(self) -> list[StageResult]:
+        """Whether each stage is up to date, without running anything."""
+        self.corpus()
+        state = self._state()
+        results = []
+        stale_upstream: set[str] = set()
+        for stage in self.stages:
+            upstream = [n for n in stage.inputs if n in stale_upstream]
+            reason = (f"{upstream[0]} will be rewritten first" if upstream
+                      else self.why_run(stage, state))
+            if reason:
+                stale_upstream.update(stage.outputs)
+            results.append(StageResult(stage.name, "out of date" if reason else "up to date",
+                                       reason or ""))
+        return results
+
+    def _selected(self, only: str | None, start_from: str | None) -> list[int]:
+        if only and start_from:
+            raise StageError("--stage and --from cannot be combined",
+                             fix="use --stage NAME for one stage, --from NAME for it and later")
+        if only:
+            return [_find_stage(self.stages, only)]
+        if start_from:
+            return list(range(_find_stage(self.stages, start_from), len(self.stages)))
+        return list(range(len(self.stages)))
+
+    def run(self, *, only: str | None = None, start_from: str | None = None,
+            force: bool = False, dry: bool = False) -> list[StageResult]:
+        """Run the selected stages; returns what happened to each."""
+        selected = self._selected(only, start_from)
+        forced = force or start_from is not None
+        corpus = self.corpus()
+        check_compare(corpus, self.config.compare)
+        if dry:
+            return self._dry(selected, forced)
+        with output_lock(self.out_dir):
+            started = dt.datetime.now(dt.UTC)
+            state = self._state()
+            results = []
+            for number, i in enumerate(selected, start=1):
+                stage = self.stages[i]
+                prefix = f"[{number}/{len(selected)}] {stage.name}"
+                reason = "forced" if forced else self.why_run(stage, state)
+                if reason is None:
+                    log.info("%s: skipped (up to date)", prefix)
+                    results.append(StageResult(stage.name, "skipped", "up to date"))
+                    continue
+                log.info("%s: running (%s)", prefix, reason)
+                began = time.perf_counter()
+                self._execute(stage)
+                seconds = time.perf_counter() - began
+                state[stage.name] = {
+                    "key": self.stage_key(stage),
+                    "outputs": {n: self.catalog.fingerprint(n) for n in stage.outputs},
+                }
+                self._save_state(state)
+                log.info("%s: done in %.1f s", prefix, seconds)
+                results.append(StageResult(stage.name, "ran", reason, round(seconds, 3)))
+            self._write_run_record(results, started)
+        return results
+
+    def _dry(self, selected: list[int], forced: bool) -> list[StageResult]:
+        state = self._state()
+        results = []
+        rewritten: set[str] = set()
+        for i in selected:
+            stage = self.stages[i]
+            upstream = [n for n in stage.inputs if n in rewritten]
+            reason = ("forced" if forced else
+                      f"{upstream[0]} will be rewritten" if upstream else
+                      self.why_run(stage, state))
+            if reason:
+                rewritten.update(stage.outputs)
+            results.append(StageResult(stage.name, "would run" if reason else "would skip",
+                                       reason or "up to date"))
+        return results
+
+    def _execute(self, stage: Stage) -> None:
+        for name in stage.inputs:
+            if not self.catalog.exists(name):
+                producer = next(s.name for s in self.stages if name in s.outputs)
+                raise StageError(
+                    f"Input '{name}' of stage '{stage.name}' does not exist in {self.out_dir}",
+                    fix=f"run stage '{producer}' first: python -m pipeline run --stage {producer}",
+                )
+        kwargs: dict[str, Any] = {artifact_key(n): self.catalog.load(n) for n in stage.inputs}
+        for section in stage.settings:
+            kwargs[section] = self.config.section(section)
+        if stage.uses_nlp:
+            kwargs["nlp"] = self.nlp()
+        kwargs.update(stage.options)
+        result = stage.func(**kwargs)
+        chunks = [result] if isinstance(result, Mapping) else result
+        writers = {artifact_key(n): self.catalog.writer(n) for n in stage.outputs}
+        try:
+            for chunk in chunks:
+                unknown = set(chunk) - set(writers)
+                if unknown:
+                    raise StageError(
+                        f"Stage '{stage.name}' returned '{sorted(unknown)[0]}', not among "
+                        "its declared outputs", fix="declare it in the stage's outputs",
+                        options=list(writers))
+                for key, value in chunk.items():
+                    writers[key].add(value)
+            empty = [k for k, w in writers.items() if w.chunks == 0]
+            if empty:
+                raise StageError(f"Stage '{stage.name}' returned nothing for '{empty[0]}'",
+                                 fix="return every declared output", options=list(writers))
+            for writer in writers.values():
+                writer.commit()
+        except BaseException:
+            for writer in writers.values():
+                writer.abort()
+            raise
+
+    def _write_run_record(self, results: list[StageResult], started: dt.datetime) -> None:
+        corpus = self.corpus()
+        record = {
+            "started": started.isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "versions": {
+                "python": platform.python_version(),
+                "spacy": spacy.__version__,
+                "pipeline_model": f"{self.config.model.name} "
+                                  f"{pipeline_version(self.config.model.name)}".strip(),
+                "package": _package_version(),
+            },
+            "config": self.config.to_dict(),
+            "config_files": list(self.config.files),
+            "corpus": str(self.corpus_dir),
+            "input_hashes": corpus.fingerprint(),
+            "stages": [{"name": r.name, "status": r.status, "reason": r.reason,
+                        "seconds": r.seconds} for r in results],
+        }
+        writer = self.catalog.writer(RUN_FILE)
+        writer.add(record)
+        writer.commit()
+
+
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("framing-pipeline")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def run(stages: Sequence[Stage] | None = None, *, config: Config | str | Path | None = None,
+        corpus: str | Path = "corpus", out: str | Path = "outputs", stage: str | None = None,
+        start_from: str | None = None, force: bool = False,
+        dry: bool = False) -> list[StageResult]:
+    """Run the pipeline (or a subset) from Python; see the README for examples."""
+    from .stages import STAGES
+
+    if not isinstance(config, Config):
+        config = load_config(config)
+    runner = Runner(STAGES if stages is None else stages, config, Path(corpus), Path(out))
+    return runner.run(only=stage, start_from=start_from, force=force, dry=dry)

@@ -1,0 +1,34 @@
+"""The built-in stages, in order: what each runs, reads, writes and which settings it uses.
+
+To add a stage, build a :class:`Stage` and pass ``[*STAGES, my_stage]`` to
+:func:`pipeline.run`; it is cached, skipped and written like these.
+"""
+
+from __future__ import annotations
+
+from .ingest import ingest
+from .parse import parse_corpus
+from .runner import Stage
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        name="ingest",
+        func=ingest,
+        inputs=("corpus",),
+        outputs=("tables/segments.csv",),
+        settings=("ingest",),
+        description="split each document into title, byline, heading, paragraph, list item, "
+                    "comment and boilerplate segments",
+    ),
+    Stage(
+        name="parse",
+        func=parse_corpus,
+        inputs=("corpus", "tables/segments.csv"),
+        outputs=("cache/docs.spacy", "tables/sentences.csv", "tables/tokens.csv",
+                 "tables/documents.csv"),
+        settings=("model", "parse"),
+        uses_nlp=True,
+        description="spaCy over the segments; sentences, tokens, repeated sentences, "
+                    "document statistics",
+    ),
+)

@@ -1,0 +1,76 @@
+"""Shared fixtures: the bundled corpus, one loaded spaCy pipeline, small corpora built in tests."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.runner import Runner
+from pipeline.stages import STAGES
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+OPED = "oped-fm-visit-2023"
+OVERVIEW = "overview-pakistan-japan"
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def nlp(config):
+    from pipeline.spacy_pipeline import load_spacy_pipeline
+
+    return load_spacy_pipeline(config.model)
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory, nlp):
+    """The whole pipeline run once on the bundled corpus; returns the output folder."""
+    out = tmp_path_factory.mktemp("bundled")
+    runner = Runner(STAGES, load_config(), CORPUS, out)
+    runner._nlp = nlp  # reuse the session's pipeline: same model, loaded once
+    runner.run()
+    return out
+
+
+def original_text(doc_id: str) -> str:
+    """The decoded text of a bundled document, read straight from corpus/."""
+    from pipeline.corpus import load_corpus
+
+    corpus = load_corpus(CORPUS, load_config().corpus)
+    return next(d.text for d in corpus.documents if d.doc_id == doc_id)
+
+
+def write_corpus(root: Path, texts: dict[str, tuple[str, str]], *, csv: bool = False) -> Path:
+    """Write a corpus folder: {doc_id: (group, text)} plus a manifest. Returns the folder."""
+    root.mkdir(parents=True, exist_ok=True)
+    if csv:
+        lines = ["doc_id,path,group,title"]
+        lines += [f"{d},{d}.txt,{g},Title of {d}" for d, (g, _) in texts.items()]
+        (root / "manifest.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        entries = [f'[[documents]]\ndoc_id = "{d}"\npath = "{d}.txt"\ngroup = "{g}"\n'
+                   for d, (g, _) in texts.items()]
+        (root / "manifest.toml").write_text("\n".join(entries), encoding="utf-8")
+    for doc_id, (_, text) in texts.items():
+        (root / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+def copy_bundled(dest: Path) -> Path:
+    """A writable copy of the bundled corpus (tests break copies, never corpus/)."""
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder`` (to prove a run changed nothing)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
