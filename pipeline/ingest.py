@@ -29,7 +29,7 @@ SEGMENT_COLUMNS = ["doc_id", "segment_id", "part", "start_char", "end_char", "te
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣●○■□*+–—-]|\d{1,3}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!;,]['\"’”)\]]*$")
-_TITLE_END = re.compile(r"[.!]['\"’”)\]]*$")
+_TITLE_END = re.compile(r"[.!:;,]['\"’”)\]]*$")
 _LABEL = re.compile(r"^([^:.!?]{1,80}):\s+(\S.*)$", re.S)
 _WORD = re.compile(r"[^\W\d_][\w’'-]*|\d[\d.,]*")
 

