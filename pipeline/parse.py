@@ -62,12 +62,6 @@ def sentences_of(doc: Doc) -> list[Span]:
     return [s for s in doc.sents if any(not t.is_space for t in s)]
 
 
-def trimmed_bounds(span: Span) -> tuple[int, int]:
-    """Character bounds of ``span`` within its doc, leading and trailing spaces removed."""
-    tokens = [t for t in span if not t.is_space]
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-
-
 def file_offsets(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Turn character offsets within a segment doc into offsets into the original file."""
     base = doc.user_data["start_char"]
@@ -137,12 +131,14 @@ class _Shard:
         }
 
 
-def _document_rows(doc_id: str, docs: list[Doc], settings: ParseSettings, scorer: ReadabilityScorer,
-                   meta: tuple[str, str, str]) -> tuple[list[tuple], list[tuple], tuple]:
-    """Sentence rows, token rows and the statistics row of one document."""
+def _document_rows(doc_id: str, docs: list[Doc], settings: ParseSettings,
+                   scorer: ReadabilityScorer, meta: tuple[str, str, str]
+                   ) -> tuple[list[tuple], list[tuple], tuple]:
+    """Sentence rows, token rows and the statistics row of one document (one pass)."""
     sentence_rows: list[list] = []
     token_rows: list[tuple] = []
-    spans: list[Span] = []
+    sentence_words: list[list[str]] = []  # words (no punctuation) of each sentence
+    sentence_tokens: list[int] = []
     token_base = 0
     for doc in docs:
         info = doc.user_data
@@ -151,41 +147,50 @@ def _document_rows(doc_id: str, docs: list[Doc], settings: ParseSettings, scorer
         seg_start = info["start_char"]
         seg_text = info["text"]
         for sent in sentences_of(doc):
-            s, e = trimmed_bounds(sent)
             sentence_id = len(sentence_rows)
-            n_tokens = sum(1 for t in sent if not t.is_space)
-            sentence_rows.append([doc_id, info["segment_id"], sentence_id, info["part"],
-                                  seg_start + s, seg_start + e, n_tokens, None, seg_text[s:e]])
-            spans.append(sent)
+            words: list[str] = []
+            n_tokens = 0
+            first = last = None
             for tok in sent:
                 if tok.is_space:
                     continue
+                n_tokens += 1
+                start = tok.idx
+                end = start + len(tok)
+                first = start if first is None else first
+                last = end
+                if not tok.is_punct:
+                    words.append(tok.text)
                 token_rows.append((
-                    doc_id, sentence_id, token_base + tok.i, seg_start + tok.idx,
-                    seg_start + tok.idx + len(tok.text), seg_text[tok.idx:tok.idx + len(tok.text)],
-                    tok.lemma_, tok.pos_, tok.tag_, tok.dep_, token_base + tok.head.i,
-                    tok.is_stop, tok.is_alpha,
+                    doc_id, sentence_id, token_base + tok.i, seg_start + start, seg_start + end,
+                    seg_text[start:end], tok.lemma_, tok.pos_, tok.tag_, tok.dep_,
+                    token_base + tok.head.i, tok.is_stop, tok.is_alpha,
                 ))
+            sentence_rows.append([doc_id, info["segment_id"], sentence_id, info["part"],
+                                  seg_start + first, seg_start + last, n_tokens, None,
+                                  seg_text[first:last]])
+            sentence_words.append(words)
+            sentence_tokens.append(n_tokens)
         token_base += len(doc)
     body = set(settings.body_parts)
     classes = ["body" if row[3] in body else row[3] for row in sentence_rows]
     duplicates = mark_duplicates([row[8] for row in sentence_rows], classes, settings)
-    for row, dup in zip(sentence_rows, duplicates, strict=True):
+    counted: list[int] = []
+    for i, (row, dup) in enumerate(zip(sentence_rows, duplicates, strict=True)):
         row[7] = dup
-    counted = [sp for sp, row, dup in zip(spans, sentence_rows, duplicates, strict=True)
-               if row[3] in body and (settings.keep_duplicates or dup is None)]
-    words = [t.lower_ for sp in counted for t in sp if not (t.is_punct or t.is_space)]
-    n_tokens = sum(1 for sp in counted for t in sp if not t.is_space)
-    comment_words = sum(1 for sp, row in zip(spans, sentence_rows, strict=True)
-                        if row[3] == "comment" for t in sp if not (t.is_punct or t.is_space))
-    readability = (scorer.scores(Doc.from_docs([sp.as_doc() for sp in counted])) if counted
-                   else {"flesch_reading_ease": float("nan"), "flesch_kincaid_grade": float("nan")})
+        if row[3] in body and (settings.keep_duplicates or dup is None):
+            counted.append(i)
+    words = [w.lower() for i in counted for w in sentence_words[i]]
+    readability = scorer.scores([[w for w in sentence_words[i] if "'" not in w]
+                                 for i in counted])
     n_sent = len(counted)
-    stats = (doc_id, *meta, n_tokens, len(words), len(set(words)), n_sent,
+    stats = (doc_id, *meta, sum(sentence_tokens[i] for i in counted), len(words),
+             len(set(words)), n_sent,
              sum(1 for row in sentence_rows if row[3] in body and row[7] is not None),
              round(len(words) / n_sent, 4) if n_sent else float("nan"),
              round(mtld(words), 4), round(readability["flesch_reading_ease"], 4),
-             round(readability["flesch_kincaid_grade"], 4), comment_words)
+             round(readability["flesch_kincaid_grade"], 4),
+             sum(len(sentence_words[i]) for i, c in enumerate(classes) if c == "comment"))
     return [tuple(r) for r in sentence_rows], token_rows, stats
 
 

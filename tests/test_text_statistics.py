@@ -22,10 +22,35 @@ def test_mtld_of_nothing_is_nan():
     assert math.isnan(mtld(["a", "b", "c"]))  # no repetition: no factor to divide by
 
 
-def test_flesch_by_hand(nlp):
-    # 2 sentences, 8 words, pyphen syllables: The(1) cat(1) sat(1) on(1) the(1) mat(1)
-    # It(1) slept(1) = 8 -> ASL 4, ASW 1.
+def test_flesch_by_hand():
+    # 2 sentences, 8 words, 1 syllable each: ASL 4, ASW 1.
     # FRE = 206.835 - 1.015*4 - 84.6*1 = 118.175 ; FKGL = 0.39*4 + 11.8*1 - 15.59 = -2.23
-    scores = ReadabilityScorer().scores(nlp("The cat sat on the mat. It slept."))
+    scores = ReadabilityScorer().scores([["The", "cat", "sat", "on", "the", "mat"],
+                                         ["It", "slept"]])
     assert scores["flesch_reading_ease"] == pytest.approx(118.175)
     assert scores["flesch_kincaid_grade"] == pytest.approx(-2.23)
+    assert math.isnan(ReadabilityScorer().scores([])["flesch_reading_ease"])
+
+
+def test_scores_equal_textdescriptives_on_the_bundled_articles(nlp):
+    """Our fast path gives textdescriptives' own numbers (same words, same syllables).
+
+    White space runs are collapsed first: textdescriptives counts space tokens
+    as words, we do not.
+    """
+    import spacy
+    import textdescriptives  # noqa: F401  (registers the component)
+
+    from pipeline.text_statistics import readability_words
+
+    from .conftest import OPED, OVERVIEW, original_text
+
+    component = spacy.blank("en").add_pipe("textdescriptives/readability")
+    scorer = ReadabilityScorer()
+    for doc_id in (OPED, OVERVIEW):
+        body = original_text(doc_id).split("One thought on")[0]
+        doc = nlp(" ".join(body.split()))
+        theirs = component(doc)._.readability
+        ours = scorer.scores([readability_words(s) for s in doc.sents])
+        assert ours["flesch_reading_ease"] == pytest.approx(theirs["flesch_reading_ease"])
+        assert ours["flesch_kincaid_grade"] == pytest.approx(theirs["flesch_kincaid_grade"])
