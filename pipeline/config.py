@@ -86,6 +86,7 @@ class IngestSettings:
     detect_title: bool = True
     title_max_words: int = 25
     heading_max_words: int = 12
+    heading_never_ends_with: tuple[str, ...] = ()
     label_max_words: int = 5
     byline_patterns: tuple[str, ...] = ()
     boilerplate_patterns: tuple[str, ...] = ()

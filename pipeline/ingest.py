@@ -87,6 +87,31 @@ def _n_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def _starts_like_a_heading(text: str) -> bool:
+    first = text.lstrip("\"'“‘(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def _ends_with(text: str, words: frozenset[str]) -> bool:
+    found = _WORD.findall(text)
+    return bool(found) and found[-1].lower() in words
+
+
+def _lists_not_headings(segments: list[Segment]) -> list[Segment]:
+    """Two or more unlabelled short lines in a row form a list: make them list items."""
+    out = list(segments)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j].part == "heading" and not out[j].text.endswith(":"):
+            j += 1
+        if j - i >= 2:
+            for k in range(i, j):
+                out[k] = Segment("list_item", out[k].start_char, out[k].end_char, out[k].text)
+        i = max(j, i + 1)
+    return out
+
+
 def _is_title_case(label: str) -> bool:
     """True when every word of four or more letters starts with a capital."""
     words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", label)]
@@ -106,6 +131,7 @@ class _Rules:
         self.boilerplate = compile_all(settings.boilerplate_patterns)
         self.comment_start = compile_all(settings.comment_start_patterns)
         self.reply_form = compile_all(settings.reply_form_patterns)
+        self.never_last = frozenset(w.lower() for w in settings.heading_never_ends_with)
 
 
 def _body_unit(lines: list[_Line], text: str, rules: _Rules, first: bool) -> list[Segment]:
@@ -120,7 +146,8 @@ def _body_unit(lines: list[_Line], text: str, rules: _Rules, first: bool) -> lis
             _n_words(span) <= settings.title_max_words and not _TITLE_END.search(span):
         return [Segment("title", start, end, span)]
     if one_line and _n_words(span) <= settings.heading_max_words and \
-            not _SENTENCE_END.search(span) and not span.endswith(":"):
+            not _SENTENCE_END.search(span) and not span.endswith(":") and \
+            _starts_like_a_heading(span) and not _ends_with(span, rules.never_last):
         return [Segment("heading", start, end, span)]
     if one_line:
         labelled = _labelled(lines[0], text, settings, part="list_item")
@@ -196,7 +223,7 @@ def segment_document(text: str, settings: IngestSettings) -> list[Segment]:
             flush()
             segments.append(Segment(kind, line.start, line.end, core))
         flush()
-    return segments
+    return _lists_not_headings(segments)
 
 
 def segment_table(corpus: Corpus, settings: IngestSettings) -> pd.DataFrame:

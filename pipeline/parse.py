@@ -23,8 +23,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, POS, \
+    SENT_START, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, DocBin, Span
 
 from .config import ModelSettings, ParseSettings
@@ -131,46 +135,70 @@ class _Shard:
         }
 
 
+# Token attributes read in bulk with Doc.to_array (much faster than token by token).
+_NUMERIC = [IDX, LENGTH, IS_SPACE, IS_PUNCT, IS_STOP, IS_ALPHA, HEAD, SENT_START, POS]
+_STRINGS = [LEMMA, TAG, DEP]
+
+
+def _segment_rows(doc: Doc, doc_id: str, sentence_base: int, token_base: int, seg_text: str,
+                  strings: dict[int, str]) -> tuple[list[list], list[tuple], list[list[str]]]:
+    """Sentence rows, token rows and per-sentence words of one segment doc."""
+    info = doc.user_data
+    seg_start = info["start_char"]
+    num = doc.to_array(_NUMERIC).astype(np.int64)
+    hashes = doc.to_array(_STRINGS)
+    idx, length, space, punct, stop, alpha, head, sent_start, pos = num.T
+    ends = idx + length
+    spacy_sent = np.cumsum(sent_start == 1) - 1
+    spacy_sent[spacy_sent < 0] = 0
+    kept = np.flatnonzero(space == 0)
+    # sentence ids: spaCy's sentences that hold a kept token, in order (as sentences_of)
+    numbers, first_pos = np.unique(spacy_sent[kept], return_index=True)
+    sentence_of = dict(zip(numbers.tolist(), range(sentence_base, sentence_base + len(numbers)),
+                           strict=True))
+    lookup = doc.vocab.strings
+    for h in np.unique(hashes):
+        h = int(h)
+        if h not in strings:
+            strings[h] = lookup[h]
+    texts = [seg_text[a:b] for a, b in zip(idx[kept].tolist(), ends[kept].tolist(), strict=True)]
+    sentence_ids = [sentence_of[n] for n in spacy_sent[kept].tolist()]
+    token_rows = list(zip(
+        [doc_id] * len(kept), sentence_ids, (kept + token_base).tolist(),
+        (idx[kept] + seg_start).tolist(), (ends[kept] + seg_start).tolist(), texts,
+        [strings[int(h)] for h in hashes[kept, 0]], [POS_NAMES.get(p, "") for p in pos[kept].tolist()],
+        [strings[int(h)] for h in hashes[kept, 1]], [strings[int(h)] for h in hashes[kept, 2]],
+        (kept + head[kept] + token_base).tolist(), (stop[kept] == 1).tolist(),
+        (alpha[kept] == 1).tolist(), strict=True))
+    bounds = list(first_pos[1:]) + [len(kept)]
+    sentence_rows: list[list] = []
+    words: list[list[str]] = []
+    is_word = (punct[kept] == 0).tolist()
+    for sid, (lo, hi) in enumerate(zip(first_pos.tolist(), bounds, strict=True)):
+        a, b = int(idx[kept[lo]]), int(ends[kept[hi - 1]])
+        sentence_rows.append([doc_id, info["segment_id"], sentence_base + sid, info["part"],
+                              seg_start + a, seg_start + b, hi - lo, None, seg_text[a:b]])
+        words.append([texts[k] for k in range(lo, hi) if is_word[k]])
+    return sentence_rows, token_rows, words
+
+
 def _document_rows(doc_id: str, docs: list[Doc], settings: ParseSettings,
                    scorer: ReadabilityScorer, meta: tuple[str, str, str]
                    ) -> tuple[list[tuple], list[tuple], tuple]:
-    """Sentence rows, token rows and the statistics row of one document (one pass)."""
+    """Sentence rows, token rows and the statistics row of one document."""
     sentence_rows: list[list] = []
     token_rows: list[tuple] = []
     sentence_words: list[list[str]] = []  # words (no punctuation) of each sentence
-    sentence_tokens: list[int] = []
+    strings: dict[int, str] = {}
     token_base = 0
     for doc in docs:
-        info = doc.user_data
-        info["first_sentence_id"] = len(sentence_rows)
-        info["first_token_id"] = token_base
-        seg_start = info["start_char"]
-        seg_text = info["text"]
-        for sent in sentences_of(doc):
-            sentence_id = len(sentence_rows)
-            words: list[str] = []
-            n_tokens = 0
-            first = last = None
-            for tok in sent:
-                if tok.is_space:
-                    continue
-                n_tokens += 1
-                start = tok.idx
-                end = start + len(tok)
-                first = start if first is None else first
-                last = end
-                if not tok.is_punct:
-                    words.append(tok.text)
-                token_rows.append((
-                    doc_id, sentence_id, token_base + tok.i, seg_start + start, seg_start + end,
-                    seg_text[start:end], tok.lemma_, tok.pos_, tok.tag_, tok.dep_,
-                    token_base + tok.head.i, tok.is_stop, tok.is_alpha,
-                ))
-            sentence_rows.append([doc_id, info["segment_id"], sentence_id, info["part"],
-                                  seg_start + first, seg_start + last, n_tokens, None,
-                                  seg_text[first:last]])
-            sentence_words.append(words)
-            sentence_tokens.append(n_tokens)
+        doc.user_data["first_sentence_id"] = len(sentence_rows)
+        doc.user_data["first_token_id"] = token_base
+        sents, tokens, words = _segment_rows(doc, doc_id, len(sentence_rows), token_base,
+                                             doc.user_data["text"], strings)
+        sentence_rows.extend(sents)
+        token_rows.extend(tokens)
+        sentence_words.extend(words)
         token_base += len(doc)
     body = set(settings.body_parts)
     classes = ["body" if row[3] in body else row[3] for row in sentence_rows]
@@ -184,7 +212,7 @@ def _document_rows(doc_id: str, docs: list[Doc], settings: ParseSettings,
     readability = scorer.scores([[w for w in sentence_words[i] if "'" not in w]
                                  for i in counted])
     n_sent = len(counted)
-    stats = (doc_id, *meta, sum(sentence_tokens[i] for i in counted), len(words),
+    stats = (doc_id, *meta, sum(sentence_rows[i][6] for i in counted), len(words),
              len(set(words)), n_sent,
              sum(1 for row in sentence_rows if row[3] in body and row[7] is not None),
              round(len(words) / n_sent, 4) if n_sent else float("nan"),

@@ -167,6 +167,7 @@ class Runner:
         self.out_dir = Path(out_dir)
         self._corpus: Corpus | None = None
         self._nlp = None
+        self.model_load_seconds = 0.0
         self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab)
 
     def corpus(self) -> Corpus:
@@ -176,7 +177,9 @@ class Runner:
 
     def nlp(self):
         if self._nlp is None:
+            began = time.perf_counter()
             self._nlp = load_spacy_pipeline(self.config.model)
+            self.model_load_seconds = round(time.perf_counter() - began, 3)
         return self._nlp
 
     def _state(self) -> dict[str, Any]:
@@ -364,6 +367,8 @@ class Runner:
             "config_files": list(self.config.files),
             "corpus": str(self.corpus_dir),
             "input_hashes": corpus.fingerprint(),
+            # loading the spaCy pipeline, counted inside the first stage that needs it
+            "model_load_seconds": self.model_load_seconds,
             "stages": [{"name": r.name, "status": r.status, "reason": r.reason,
                         "seconds": r.seconds} for r in results],
         }

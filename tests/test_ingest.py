@@ -105,3 +105,22 @@ def test_bundled_overview_labels_and_headings(config):
     labels = ov[ov.text.str.endswith(":") & (ov.part == "heading")].text.tolist()
     assert labels[:3] == ["Geographical Distance:", "Security Concerns:", "Trade Imbalance:"]
     assert "Conclusion" in ov[ov.part == "heading"].text.tolist()
+
+
+def test_cut_off_sentences_are_not_headings(config):
+    # a page that lost a linked name: the pieces are text, not headings
+    text = ("Athletics Round-Up\n\nThe men's 800m went to form in Sheffield as\n\n"
+            "beat\n\nthe field from start to finish.\n")
+    assert [p for p, _ in parts(text, config)] == ["title", "paragraph", "paragraph", "paragraph"]
+
+
+def test_a_run_of_short_lines_is_a_list(config):
+    text = ("Seeds Announced\n\nThe seeds for the draw are:\n\n"
+            "1 Roger Federer (Switzerland)\n\n2 Andy Roddick (US)\n\n3 Lleyton Hewitt (Australia)\n\n"
+            "The draw is tough.\n\nOutlook\n\nRain is forecast.\n")
+    assert parts(text, config) == [
+        ("title", "Seeds Announced"), ("paragraph", "The seeds for the draw are:"),
+        ("list_item", "1 Roger Federer (Switzerland)"), ("list_item", "2 Andy Roddick (US)"),
+        ("list_item", "3 Lleyton Hewitt (Australia)"), ("paragraph", "The draw is tough."),
+        ("heading", "Outlook"), ("paragraph", "Rain is forecast."),
+    ]
