@@ -135,22 +135,28 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "bench-corpus")
     parser.add_argument("--sizes", default="250,1000", help="corpus sizes (documents) to run")
     parser.add_argument("--identity-docs", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each measurement N times and keep the fastest (noisy machines)")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="framing-bench-"))
     config = work / "bench.toml"
     config.write_text('compare = ["business", "tech"]\n[corpus]\ngroup_column = "category"\n')
-    results: dict = {"corpus": str(args.corpus), "cpus": os.cpu_count(), "runs": {}}
+    results: dict = {"corpus": str(args.corpus), "cpus": os.cpu_count(), "repeat": args.repeat,
+                     "runs": {}}
     try:
         for n in sizes:
             corpus = subset(args.corpus, n, work / f"corpus-{n}")
             row: dict = {}
             for label, batch, procs, numpy_ops in (("bare_default", 256, 1, 0),
                                                    ("bare_best", 64, 2, 1)):
-                wall, peak, out = measured([PY, str(HERE / "bare_pipe.py"), str(corpus), str(n),
-                                            str(batch), str(procs), str(numpy_ops)])
-                info = json.loads(out)
+                runs = []
+                for _ in range(args.repeat):
+                    _, peak, out = measured([PY, str(HERE / "bare_pipe.py"), str(corpus), str(n),
+                                             str(batch), str(procs), str(numpy_ops)])
+                    runs.append((json.loads(out)["seconds"], peak, json.loads(out)))
+                _, peak, info = min(runs, key=lambda r: r[0])
                 row[label] = {"seconds": round(info["seconds"], 2), "peak_mb": round(peak),
                               "settings": f"batch {batch}, {procs} process, "
                                           f"{'numpy' if numpy_ops else 'blis'} ops"}
@@ -159,16 +165,23 @@ def main() -> None:
                        "--config", str(config)]
             out_dir = work / f"out-{n}"
             measured([*run_cmd, "--out", str(out_dir), "--stage", "ingest"])
-            _, parse_peak, _ = measured([*run_cmd, "--out", str(out_dir), "--stage", "parse"])
-            record = json.loads((out_dir / "run.json").read_text())
-            stage_seconds = next(s["seconds"] for s in record["stages"] if s["name"] == "parse")
+            parse_runs = []
+            for _ in range(args.repeat):
+                _, parse_peak, _ = measured([*run_cmd, "--out", str(out_dir), "--stage", "parse",
+                                             "--force"])
+                record = json.loads((out_dir / "run.json").read_text())
+                seconds = next(s["seconds"] for s in record["stages"] if s["name"] == "parse")
+                parse_runs.append((seconds, parse_peak, record))
+            stage_seconds, parse_peak, record = min(parse_runs, key=lambda r: r[0])
             # like the bare runs, the parse figure leaves out loading the model
             row["model_load_seconds"] = record["model_load_seconds"]
             row["pipeline_parse"] = {
                 "seconds": round(stage_seconds - record["model_load_seconds"], 2),
                 "stage_seconds_with_model_load": round(stage_seconds, 2),
                 "peak_mb": round(parse_peak)}
-            whole_wall, whole_peak, _ = measured([*run_cmd, "--out", str(work / f"whole-{n}")])
+            whole_wall, whole_peak = min(
+                measured([*run_cmd, "--out", str(work / f"whole-{n}-{i}")])[:2]
+                for i in range(args.repeat))
             row["pipeline_whole_run"] = {"seconds": round(whole_wall, 2),
                                          "peak_mb": round(whole_peak)}
             for key in ("bare_default", "bare_best", "pipeline_parse", "pipeline_whole_run"):

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, POS, \
-    SENT_START, TAG
+import srsly
+from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, \
+    IS_STOP, LEMMA, LENGTH, MORPH, NORM, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, DocBin, Span
@@ -116,9 +117,38 @@ def mark_duplicates(texts: list[str], classes: list[str], settings: ParseSetting
     return result
 
 
+# Every attribute whose value is a string hash; a DocBin must carry those strings.
+_HASHED = [ORTH, TAG, LEMMA, NORM, MORPH, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID]
+
+
+class ShardDocBin(DocBin):
+    """A DocBin that stores the same docs as spaCy's, collecting strings in bulk.
+
+    spaCy's ``DocBin.add`` interns nine strings per token one by one, which is
+    most of the parse stage's own cost on a large corpus; here the strings come
+    from the unique hashes of one ``to_array`` call. Docs with span groups go
+    through spaCy's own ``add``. tests/test_parse.py checks both store equal docs.
+    """
+
+    def add(self, doc: Doc) -> None:
+        if doc.spans:
+            super().add(doc)
+            return
+        array = doc.to_array(self.attrs)
+        self.tokens.append(array.reshape((array.shape[0], -1)))
+        self.spaces.append(np.asarray(doc.to_array(SPACY), dtype=bool).reshape((-1, 1)))
+        self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+        lookup = doc.vocab.strings
+        self.strings.update(lookup[int(h)] for h in np.unique(doc.to_array(_HASHED)))
+        self.cats.append(doc.cats)
+        if self.store_user_data:
+            self.user_data.append(srsly.msgpack_dumps(doc.user_data))
+        self.span_groups.append(doc.spans.to_bytes())
+
+
 @dataclass
 class _Shard:
-    docbin: DocBin = field(default_factory=lambda: DocBin(store_user_data=True))
+    docbin: DocBin = field(default_factory=lambda: ShardDocBin(store_user_data=True))
     sentences: list[tuple] = field(default_factory=list)
     tokens: list[tuple] = field(default_factory=list)
     documents: list[tuple] = field(default_factory=list)

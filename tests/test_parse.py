@@ -118,3 +118,26 @@ def test_documents_stream_in_shards_never_split(tmp_path, nlp, config):
     _, shards, t = _parse(tmp_path, texts, nlp, config, shard_size=3)
     assert [len(s["documents"]) for s in shards] == [2, 2, 1]  # 2 segments per document
     assert t["documents"].doc_id.tolist() == [f"d{i}" for i in range(5)]
+
+
+def test_shard_docbin_stores_the_same_docs_as_spacys(nlp):
+    from spacy.tokens import DocBin
+
+    from pipeline.parse import ShardDocBin
+
+    texts = ["Pakistan’s Foreign Minister Bilawal Bhutto Zardari visited Japan on July 1-4.",
+             "Japan pledged $2.25 million.  Tokyo has always had connections with Islamabad."]
+    ours, theirs = ShardDocBin(store_user_data=True), DocBin(store_user_data=True)
+    for i, doc in enumerate(nlp.pipe(texts)):
+        doc.user_data["doc_id"] = f"d{i}"
+        ours.add(doc)
+        theirs.add(doc)
+    fresh = __import__("spacy").blank("en").vocab  # a vocab that knows none of the strings
+
+    def annotations(docbin):
+        return [([(t.text, t.whitespace_, t.tag_, t.pos_, t.lemma_, str(t.morph), t.dep_,
+                   t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start) for t in d], d.user_data)
+                for d in DocBin().from_bytes(docbin.to_bytes()).get_docs(fresh)]
+
+    assert annotations(ours) == annotations(theirs)
+    assert annotations(ours)[0][0][0][0] == "Pakistan"
