@@ -9,7 +9,9 @@ what it holds:
 * ``.png``   a matplotlib figure, saved as PNG and as SVG beside it;
 * ``.md`` / ``.html`` text.
 
-The special name ``corpus`` is the input corpus folder. Every write goes to a
+The special name ``corpus`` is the input corpus folder; ``lexicon:NAME.toml``
+is a data file users can edit: the general one in ``pipeline/data/NAME.toml``
+and, if present, the corpus folder's own ``NAME.toml`` (loaded in that order). Every write goes to a
 temporary file beside its target and is renamed into place only when the whole
 stage has finished, so a failed or interrupted stage leaves earlier outputs as
 they were.
@@ -21,7 +23,9 @@ import hashlib
 import json
 import os
 import shutil
+import tomllib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +33,11 @@ import pandas as pd
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from .errors import StageError
+from .errors import CorpusError, StageError
 
 CORPUS = "corpus"
+LEXICON_PREFIX = "lexicon:"
+PACKAGE_DATA = Path(__file__).with_name("data")
 KINDS = {".csv": "table", ".json": "json", ".spacy": "docs", ".png": "figure", ".md": "text",
          ".html": "text"}
 # Columns that always hold text, even when every value looks like a number.
@@ -44,6 +50,8 @@ def artifact_kind(name: str) -> str:
     """Kind of artifact ``name`` (by suffix), or a StageError listing the suffixes."""
     if name == CORPUS:
         return "corpus"
+    if name.startswith(LEXICON_PREFIX):
+        return "lexicon"
     kind = KINDS.get(Path(name).suffix)
     if kind is None:
         raise StageError(f"Artifact '{name}' has an unknown suffix",
@@ -53,6 +61,8 @@ def artifact_kind(name: str) -> str:
 
 def artifact_key(name: str) -> str:
     """Keyword under which a stage function receives or returns the artifact."""
+    if name.startswith(LEXICON_PREFIX):
+        return Path(name[len(LEXICON_PREFIX):]).stem + "_lexicon"
     return CORPUS if name == CORPUS else Path(name).stem
 
 
@@ -79,6 +89,24 @@ def file_hash(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One lexicon file's parsed TOML and where it came from."""
+
+    origin: str
+    data: dict
+
+
+def read_lexicon_file(path: Path) -> dict:
+    """Parse a TOML lexicon file, or raise a one-line CorpusError naming it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CorpusError(f"Lexicon file is not valid UTF-8 TOML: {err}", where=str(path),
+                          fix="correct the file (pipeline/data/ holds examples of the format)"
+                          ) from None
 
 
 class ParsedDocs:
@@ -209,8 +237,14 @@ class Catalog:
     def path(self, name: str) -> Path:
         return self.out_dir / name
 
+    def lexicon_files(self, name: str) -> list[Path]:
+        """The files behind ``lexicon:NAME``: general first, then the corpus folder's."""
+        file_name = name[len(LEXICON_PREFIX):]
+        candidates = [PACKAGE_DATA / file_name, self._corpus_loader().root / file_name]
+        return [p for p in candidates if p.is_file()]
+
     def exists(self, name: str) -> bool:
-        if name == CORPUS:
+        if name == CORPUS or name.startswith(LEXICON_PREFIX):
             return True
         path = self.path(name)
         if artifact_kind(name) == "figure":
@@ -223,6 +257,8 @@ class Catalog:
             corpus = self._corpus_loader()
             return hashlib.sha256(json.dumps(corpus.fingerprint(), sort_keys=True)
                                   .encode()).hexdigest()
+        if name.startswith(LEXICON_PREFIX):
+            return "+".join(f"{p.name}:{file_hash(p)}" for p in self.lexicon_files(name))
         path = self.path(name)
         if artifact_kind(name) == "figure":
             return file_hash(path) + file_hash(path.with_suffix(".svg"))
@@ -233,6 +269,8 @@ class Catalog:
         kind = artifact_kind(name)
         if kind == "corpus":
             return self._corpus_loader()
+        if kind == "lexicon":
+            return [Lexicon(str(p), read_lexicon_file(p)) for p in self.lexicon_files(name)]
         path = self.path(name)
         if kind == "table":
             return read_table(path)

@@ -19,6 +19,7 @@ from .errors import PipelineError
 COMMANDS = {
     "run": "run the pipeline (all stages, or --stage / --from)",
     "stages": "list the stages, what they read and write, and whether each is up to date",
+    "evaluate-entities": "score outputs/tables/entities.csv against a hand-annotated gold file",
 }
 
 
@@ -49,11 +50,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print only errors and the summary")
     stages = sub.add_parser("stages", help=COMMANDS["stages"], description=COMMANDS["stages"])
     _common(stages)
+    evaluate = sub.add_parser("evaluate-entities", help=COMMANDS["evaluate-entities"],
+                              description=COMMANDS["evaluate-entities"])
+    evaluate.add_argument("gold", type=Path, help="JSONL gold file (see pipeline/evaluation.py)")
+    _common(evaluate)
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of each message."""
+
+    @property
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def _setup_logging(quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     root = logging.getLogger("pipeline")
     root.handlers[:] = [handler]
@@ -90,10 +107,35 @@ def _cmd_stages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate_entities(args: argparse.Namespace) -> int:
+    from .catalog import read_table
+    from .corpus import load_corpus
+    from .evaluation import gold_mentions, read_gold, report_lines, score_mentions, scopes
+
+    config = load_config(args.config)
+    corpus = load_corpus(args.corpus, config.corpus)
+    table_path = args.out / "tables" / "entities.csv"
+    if not table_path.is_file():
+        raise PipelineError(f"No entity table at {table_path}",
+                            fix="run the pipeline first: python -m pipeline run")
+    table = read_table(table_path)
+    path_of = {d.doc_id: d.path for d in corpus.documents}
+    body = table[table["part"].isin(config.parse.body_parts)]
+    predicted = [(path_of.get(r.doc_id, r.doc_id), int(r.start_char), int(r.end_char), r.label)
+                 for r in body.itertuples()]
+    records = read_gold(args.gold)
+    scores = score_mentions(predicted, gold_mentions(records), scopes(records),
+                            config.entities.labels)
+    texts = {d.path: d.text for d in corpus.documents}
+    print("\n".join(report_lines(scores, texts)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(getattr(args, "quiet", False))
-    handlers = {"run": _cmd_run, "stages": _cmd_stages}
+    handlers = {"run": _cmd_run, "stages": _cmd_stages,
+                "evaluate-entities": _cmd_evaluate_entities}
     try:
         return handlers[args.command](args)
     except PipelineError as err:

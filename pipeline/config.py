@@ -122,11 +122,30 @@ class ParseSettings:
     }
 
 
+@dataclass(frozen=True)
+class EntitySettings:
+    """Which entity labels count and which corrections apply."""
+
+    labels: tuple[str, ...] = ("PERSON", "NORP", "ORG", "GPE", "LOC", "EVENT", "FAC", "LAW",
+                               "WORK_OF_ART", "PRODUCT", "DATE", "MONEY")
+    corrections: bool = True
+    use_general_lexicon: bool = True
+    headings_need_support: bool = True
+    person_aliasing: str = "corpus"
+    chart_top_n: int = 12
+    checks: ClassVar[dict[str, Check]] = {
+        "person_aliasing": (lambda v: v in ("document", "corpus", "off"),
+                            "must be one of document, corpus, off"),
+        "chart_top_n": _at_least(1),
+    }
+
+
 SECTIONS: dict[str, type] = {
     "corpus": CorpusSettings,
     "model": ModelSettings,
     "ingest": IngestSettings,
     "parse": ParseSettings,
+    "entities": EntitySettings,
 }
 
 
@@ -139,6 +158,7 @@ class Config:
     model: ModelSettings = field(default_factory=ModelSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     parse: ParseSettings = field(default_factory=ParseSettings)
+    entities: EntitySettings = field(default_factory=EntitySettings)
     files: tuple[str, ...] = ()
 
     def section(self, name: str) -> Any:

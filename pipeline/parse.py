@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -252,6 +254,49 @@ def _document_rows(doc_id: str, docs: list[Doc], settings: ParseSettings,
     return [tuple(r) for r in sentence_rows], token_rows, stats
 
 
+_DONE = object()
+
+
+def prefetched(items: Iterable, size: int) -> Iterator:
+    """Iterate ``items`` in a background thread, up to ``size`` ahead of the consumer.
+
+    spaCy hands its worker processes new texts only as the parent takes parsed
+    docs; while the parent builds tables or the runner writes a shard, workers
+    would wait. A thread that keeps taking docs keeps them busy. Errors in the
+    producer are raised in the consumer; closing the consumer stops the thread.
+    """
+    buffer: queue.Queue = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        buffer.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(_DONE)
+        except BaseException as err:  # handed to the consumer
+            buffer.put(err)
+
+    thread = threading.Thread(target=produce, name="nlp.pipe prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
 def n_processes(n_segments: int, model: ModelSettings) -> int:
     """Worker processes for ``n_segments``: fewer when each would get too little work."""
     return max(1, min(model.n_process, n_segments // model.min_segments_per_process))
@@ -272,6 +317,8 @@ def parse_corpus(corpus: Corpus, segments: pd.DataFrame, *, nlp: Language,
     items = ((parse_text(r.text), (r.doc_id, r.segment_id, r.part, r.start_char, r.text))
              for r in todo.itertuples(index=False))
     parsed = nlp.pipe(items, as_tuples=True, batch_size=model.batch_size, n_process=processes)
+    if processes > 1:
+        parsed = prefetched(parsed, size=4 * model.batch_size * processes)
     by_doc = itertools.groupby(parsed, key=lambda pair: pair[1][0])
     pending = next(by_doc, None)
     scorer = ReadabilityScorer()

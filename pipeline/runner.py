@@ -28,7 +28,7 @@ from typing import Any
 
 import spacy
 
-from .catalog import CORPUS, Catalog, artifact_key, artifact_kind
+from .catalog import CORPUS, LEXICON_PREFIX, Catalog, artifact_key, artifact_kind
 from .config import Config, load_config, settings_hash
 from .corpus import Corpus, check_compare, load_corpus
 from .errors import RunLockedError, StageError, did_you_mean
@@ -97,7 +97,7 @@ def code_hash(func: Callable[..., Any]) -> str:
 
 
 def check_stages(stages: Sequence[Stage]) -> None:
-    """Every input must be the corpus or an output of an earlier stage; names unique."""
+    """Every input must be the corpus, a lexicon or an earlier stage's output; names unique."""
     produced: dict[str, str] = {}
     names: set[str] = set()
     for stage in stages:
@@ -106,7 +106,7 @@ def check_stages(stages: Sequence[Stage]) -> None:
         names.add(stage.name)
         for name in stage.inputs:
             artifact_kind(name)
-            if name != CORPUS and name not in produced:
+            if name != CORPUS and not name.startswith(LEXICON_PREFIX) and name not in produced:
                 raise StageError(
                     f"Stage '{stage.name}' reads '{name}', which no earlier stage writes",
                     fix="list the stage that writes it first, or correct the input name",

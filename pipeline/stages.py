@@ -6,6 +6,7 @@ To add a stage, build a :class:`Stage` and pass ``[*STAGES, my_stage]`` to
 
 from __future__ import annotations
 
+from .entities import entities
 from .ingest import ingest
 from .parse import parse_corpus
 from .runner import Stage
@@ -30,5 +31,18 @@ STAGES: tuple[Stage, ...] = (
         uses_nlp=True,
         description="spaCy over the segments; sentences, tokens, repeated sentences, "
                     "document statistics",
+    ),
+    Stage(
+        name="entities",
+        func=entities,
+        inputs=("corpus", "cache/docs.spacy", "tables/sentences.csv", "tables/documents.csv",
+                "lexicon:entities.toml"),
+        outputs=("tables/entities.csv", "tables/entity_summary.csv",
+                 "tables/entity_comparison.csv", "tables/cooccurrence.csv",
+                 "figures/top_entities.png", "figures/entity_networks.png"),
+        settings=("entities", "parse", "compare"),
+        uses_nlp=True,
+        description="named entities with one canonical name each, per document and group; "
+                    "co-occurrence",
     ),
 )

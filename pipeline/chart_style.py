@@ -1,0 +1,26 @@
+"""The look shared by every chart: palette, figure size, fonts.
+
+Colours are the Okabe & Ito (2008) colour-blind-safe palette
+("Color Universal Design", jfly.uni-koeln.de/color); group A is always blue,
+group B always orange, in every chart and in the report.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+GROUP_COLOURS = ("#0072B2", "#E69F00")
+NEUTRAL = "#999999"
+EXTRA_COLOURS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+RC = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "axes.spines.top": False,
+      "axes.spines.right": False}
+
+
+def new_figure(width: float, height: float, ncols: int = 1) -> tuple[Figure, list]:
+    """A Figure (not registered with pyplot) and its axes, in the house style."""
+    import matplotlib
+
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(width, height), layout="constrained")
+        axes = figure.subplots(1, ncols, squeeze=False)[0].tolist()
+    return figure, axes

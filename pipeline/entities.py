@@ -1,0 +1,504 @@
+"""Stage ``entities``: named-entity mentions with one canonical name each.
+
+The statistical NER's mentions are corrected by general mechanisms, in order:
+
+1. **Lexicon first.** Aliases from the entity lexicons (``lexicon:entities.toml``)
+   are matched token by token; where they differ from the model's entities, the
+   NER is run again with the lexicon's spans fixed, so it labels the rest around
+   them. A lexicon match inside a longer model entity ("Washington Post") yields.
+2. **Span clean-up.** No leading determiner, no trailing possessive ('s, ’s),
+   no stray punctuation, no unbalanced parenthesis; adjacent PERSON spans are
+   one name ("Bilawal Bhutto" + "Zardari").
+3. **Headings.** In titles and headings, model entities stand only when the
+   document's body has the same text as an entity; body entities are found in
+   the headings too (title case fools the model).
+4. **Abbreviations** defined in the text ("Japan International Cooperation Agency
+   (JICA)", Schwartz & Hearst 2003) share the long form as canonical name; later
+   bare uses of the short form are found as mentions.
+5. **Person aliasing.** A partial name ("Zardari", "Bhutto Zardari", a
+   "Bilawal" the model called ORG) that is part of exactly one full PERSON name
+   takes that name as canonical, within the document or across the corpus.
+6. **Metonyms.** A lexicon entry may say what its mention ``refers_to``
+   ("Tokyo" -> "Japan"); the mention keeps its own text and label.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .abbreviations import find_abbreviations
+from .catalog import Lexicon
+from .config import EntitySettings
+from .corpus import Corpus
+from .errors import CorpusError
+from .parse import file_offsets, sentences_of
+
+ENTITY_COLUMNS = ["doc_id", "part", "sentence_id", "start_char", "end_char", "text", "label",
+                  "canonical", "refers_to", "source", "in_duplicate_sentence"]
+HEADING_PARTS = ("title", "heading")
+# Labels the heading check applies to: names the model guesses from capitals.
+_GUESSED_FROM_CASE = {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "NORP"}
+_LEADING = {"the", "a", "an", "The", "A", "An"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One entity of a lexicon file."""
+
+    canonical: str
+    label: str
+    aliases: tuple[str, ...]
+    refers_to: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention; offsets are into the original file."""
+
+    doc_id: str
+    part: str
+    sentence_id: int
+    start_char: int
+    end_char: int
+    text: str
+    label: str
+    canonical: str
+    refers_to: str
+    source: str
+
+
+def lexicon_entries(lexicons: Iterable[Lexicon], *, use_general: bool = True
+                    ) -> list[LexiconEntry]:
+    """Entries of the lexicon files; a later file's alias replaces an earlier one's."""
+    by_alias: dict[str, LexiconEntry] = {}
+    for lexicon in lexicons:
+        if not use_general and "pipeline/data" in lexicon.origin.replace("\\", "/"):
+            continue
+        for i, raw in enumerate(lexicon.data.get("entity", []), start=1):
+            try:
+                entry = LexiconEntry(str(raw["canonical"]), str(raw["label"]),
+                                     tuple(str(a) for a in raw.get("aliases", [raw["canonical"]])),
+                                     str(raw.get("refers_to", "")))
+            except (KeyError, TypeError):
+                raise CorpusError(f"Lexicon entry {i} lacks canonical or label",
+                                  where=lexicon.origin,
+                                  fix="give every [[entity]] a canonical name and a label") from None
+            for alias in entry.aliases:
+                by_alias[alias] = entry
+    return [replace(by_alias[alias], aliases=(alias,)) for alias in sorted(by_alias)]
+
+
+def _clean(span: Span) -> Span | None:
+    """The span without leading determiners, trailing possessives, stray punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].text in _LEADING or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].tag_ == "POS"
+                           or doc[end - 1].is_space
+                           or (doc[end - 1].is_punct and doc[end - 1].text not in ")].")
+                           or (doc[end - 1].text == "." and end - 1 > start
+                               and not doc[end - 2].text.endswith("."))):
+        end -= 1
+    text = doc[start:end].text if end > start else ""
+    if text.count("(") > text.count(")"):  # "Understanding (MoU": cut at the parenthesis
+        cut = next(i for i in range(start, end) if doc[i].text == "(")
+        end = cut
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
+    if end <= start:
+        return None
+    return Span(doc, start, end, label=span.label_)
+
+
+def _merge_adjacent_persons(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if prev is not None and prev.label_ == span.label_ == "PERSON" and prev.end == span.start:
+            out[-1] = Span(span.doc, prev.start, span.end, label="PERSON")
+        else:
+            out.append(span)
+    return out
+
+
+class _Ruler:
+    """Lexicon aliases matched on token text, and the entry behind each match."""
+
+    def __init__(self, nlp: Language, entries: list[LexiconEntry]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.entries: dict[str, LexiconEntry] = {}
+        for entry in entries:
+            key = f"{entry.aliases[0]}"
+            self.entries[key] = entry
+            self.matcher.add(key, [nlp.make_doc(entry.aliases[0])])
+        self.vocab = nlp.vocab
+
+    def spans(self, doc: Doc) -> list[Span]:
+        found = [Span(doc, s, e, label=self.entries[self.vocab.strings[k]].label)
+                 for k, s, e in self.matcher(doc)]
+        return filter_spans(found)
+
+    def entry(self, span: Span) -> LexiconEntry | None:
+        return self.entries.get(span.text)
+
+
+def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str]
+                      ) -> list[tuple[Span, str]]:
+    """Corrected entity spans of one segment doc, each with its source."""
+    model = list(doc.ents)
+    ruled = [r for r in ruler.spans(doc)
+             if not any(m.start <= r.start and r.end <= m.end and len(m) > len(r) for m in model)]
+    current = {(e.start, e.end, e.label_) for e in model}
+    if any((r.start, r.end, r.label_) not in current for r in ruled):
+        doc.set_ents(ruled, default="missing")
+        doc = nlp.get_pipe("ner")(doc)
+    ruled_keys = {(r.start, r.end) for r in ruled}
+    spans = []
+    for ent in doc.ents:
+        if ent.label_ not in labels:
+            continue
+        source = "ruler" if (ent.start, ent.end) in ruled_keys else "model"
+        cleaned = ent if source == "ruler" else _clean(ent)
+        if cleaned is not None:
+            spans.append((cleaned, source))
+    merged = _merge_adjacent_persons([s for s, src in spans if src == "model"])
+    return [(s, "model") for s in merged] + [(s, src) for s, src in spans if src == "ruler"]
+
+
+def _word_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(text) + r"(?![\w-]|['’]\w\w)")
+
+
+def _sentence_index(doc: Doc) -> list[tuple[int, int, int]]:
+    base = doc.user_data.get("first_sentence_id", 0)
+    return [(s.start_char, s.end_char, base + k) for k, s in enumerate(sentences_of(doc))]
+
+
+def _sentence_at(index: list[tuple[int, int, int]], char: int) -> int:
+    for start, end, sid in index:
+        if start <= char < end:
+            return sid
+    return index[-1][2] if index else -1
+
+
+def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEntry], *,
+                    nlp: Language, settings: EntitySettings) -> list[Mention]:
+    """All corrected mentions of the corpus, in document order."""
+    labels = set(settings.labels)
+    if not settings.corrections:
+        return _model_mentions(docs, labels)
+    ruler = _Ruler(nlp, entries)
+    mentions: list[Mention] = []
+    segments: dict[str, list[tuple[str, int, str, list]]] = defaultdict(list)
+    for doc in docs:
+        info = doc.user_data
+        doc_id, part = info["doc_id"], info["part"]
+        index = _sentence_index(doc)
+        seg_start = info["start_char"]
+        segments[doc_id].append((part, seg_start, doc.text, index))
+        for span, source in _segment_mentions(doc, ruler, nlp, labels):
+            start, end = file_offsets(doc, span.start_char, span.end_char)
+            entry = ruler.entry(span) if source == "ruler" else None
+            mentions.append(Mention(
+                doc_id, part, _sentence_at(index, span.start_char), start, end, span.text,
+                span.label_, entry.canonical if entry else " ".join(span.text.split()),
+                entry.refers_to if entry else "", source))
+    texts = {d.doc_id: d.text for d in corpus.documents}
+    mentions = _abbreviations(mentions, segments, texts)
+    if settings.headings_need_support:
+        mentions = _heading_support(mentions, segments, texts, entries)
+    if settings.person_aliasing != "off":
+        mentions = _alias_persons(mentions, corpus_wide=settings.person_aliasing == "corpus")
+    mentions = _label_agreement(mentions)
+    return sorted(mentions, key=lambda m: (m.doc_id, m.start_char, m.end_char))
+
+
+def _model_mentions(docs: Iterable[Doc], labels: set[str]) -> list[Mention]:
+    """The statistical NER's mentions, uncorrected."""
+    out = []
+    for doc in docs:
+        index = _sentence_index(doc)
+        for ent in doc.ents:
+            if ent.label_ in labels:
+                start, end = file_offsets(doc, ent.start_char, ent.end_char)
+                out.append(Mention(doc.user_data["doc_id"], doc.user_data["part"],
+                                   _sentence_at(index, ent.start_char), start, end, ent.text,
+                                   ent.label_, ent.text, "", "model"))
+    return out
+
+
+def _overlaps(mentions: list[Mention], doc_id: str, start: int, end: int) -> bool:
+    return any(m.doc_id == doc_id and m.start_char < end and start < m.end_char
+               for m in mentions)
+
+
+def _abbreviations(mentions: list[Mention], segments, texts: dict[str, str]) -> list[Mention]:
+    """Short forms defined in the text take their long form's canonical name and label."""
+    out = list(mentions)
+    for doc_id, segs in segments.items():
+        for _, seg_start, seg_text, _ in segs:
+            for abbr in find_abbreviations(seg_text):
+                long_start = seg_start + abbr.long_start
+                long_end = seg_start + abbr.long_end
+                long = next((m for m in out if m.doc_id == doc_id and
+                             m.start_char <= long_start + 4 and m.end_char >= long_end - 1 and
+                             m.end_char > long_start), None)
+                if long is None:
+                    continue
+                canonical, label = abbr.long, long.label
+                updated = []
+                for m in out:
+                    if m.doc_id == doc_id and m.text == abbr.short:
+                        m = replace(m, canonical=canonical, label=label, source="abbreviation")
+                    elif m is long or (m.doc_id == doc_id and m.text == abbr.long):
+                        m = replace(m, canonical=canonical)
+                    updated.append(m)
+                out = updated
+                pattern = _word_pattern(abbr.short)
+                for part, s_start, s_text, index in segs:
+                    for match in pattern.finditer(s_text):
+                        start, end = s_start + match.start(), s_start + match.end()
+                        if texts[doc_id][start:end] != abbr.short or \
+                                _overlaps(out, doc_id, start, end):
+                            continue
+                        out.append(Mention(doc_id, part, _sentence_at(index, match.start()),
+                                           start, end, abbr.short, label, canonical, "",
+                                           "abbreviation"))
+    return out
+
+
+def _heading_support(mentions: list[Mention], segments, texts: dict[str, str],
+                     entries: list[LexiconEntry]) -> list[Mention]:
+    """Drop unsupported model entities in headings; find body entities in headings."""
+    out = []
+    body: dict[str, dict[str, Mention]] = defaultdict(dict)
+    for m in mentions:
+        if m.part not in HEADING_PARTS:
+            body[m.doc_id].setdefault(m.text, m)
+    known = {a for e in entries for a in e.aliases}
+    for m in mentions:
+        if m.part in HEADING_PARTS and m.source == "model" and m.label in _GUESSED_FROM_CASE \
+                and m.text not in body[m.doc_id] and m.text not in known:
+            continue
+        out.append(m)
+    for doc_id, segs in segments.items():
+        for part, seg_start, seg_text, index in segs:
+            if part not in HEADING_PARTS:
+                continue
+            for text, example in sorted(body[doc_id].items(), key=lambda kv: -len(kv[0])):
+                for match in _word_pattern(text).finditer(seg_text):
+                    start, end = seg_start + match.start(), seg_start + match.end()
+                    if texts[doc_id][start:end] == text and not _overlaps(out, doc_id, start, end):
+                        out.append(replace(example, part=part,
+                                           sentence_id=_sentence_at(index, match.start()),
+                                           start_char=start, end_char=end, source="propagated"))
+    return out
+
+
+def _alias_persons(mentions: list[Mention], *, corpus_wide: bool) -> list[Mention]:
+    """Give partial person names the one full name they belong to."""
+    full: dict[str, set[str]] = defaultdict(set)  # scope -> full names
+    for m in mentions:
+        if m.label == "PERSON" and len(m.canonical.split()) >= 2:
+            full[m.doc_id].add(m.canonical)
+            full["*"].add(m.canonical)
+
+    def owner(words: list[str], scope: str) -> str | None:
+        hits = {name for name in full[scope] if _contains(name.split(), words)}
+        # prefer the longest names: drop any name contained in another one
+        hits = {h for h in hits if not any(h != o and _contains(o.split(), h.split())
+                                           for o in hits)}
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    out = []
+    for m in mentions:
+        words = m.canonical.split()
+        eligible = m.label == "PERSON" or (len(words) == 1 and m.label in {"ORG", "PRODUCT",
+                                                                           "WORK_OF_ART"})
+        name = None
+        if eligible:
+            name = owner(words, m.doc_id) or (owner(words, "*") if corpus_wide else None)
+        if name and (name != m.canonical or m.label != "PERSON"):
+            m = replace(m, canonical=name, label="PERSON", source="alias")
+        out.append(m)
+    return out
+
+
+_NAME_LABELS = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
+                "LAW"}
+
+
+def _label_agreement(mentions: list[Mention]) -> list[Mention]:
+    """Names need a capital letter; a plural of a nationality word is a nationality.
+
+    "democratic" tagged NORP is dropped (English names are capitalised); a
+    one-word ORG or PERSON mention like "Pakistanis" becomes NORP when its
+    singular ("Pakistani") is a NORP mention in the corpus.
+    """
+    norp = {m.text for m in mentions if m.label == "NORP"}
+    out = []
+    for m in mentions:
+        if m.label in _NAME_LABELS and not any(c.isupper() for c in m.text):
+            continue
+        singular = m.text[:-1] if m.text.endswith("s") else ""
+        if m.label in {"ORG", "PERSON"} and " " not in m.text and singular in norp:
+            m = replace(m, label="NORP", canonical=singular, source="alias")
+        out.append(m)
+    return out
+
+
+def _contains(name: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(name[i:i + n] == part for i in range(len(name) - n + 1))
+
+
+def entity_table(mentions: list[Mention], sentences: pd.DataFrame) -> pd.DataFrame:
+    """Mentions as a table, with whether each stands in a repeated sentence."""
+    dup = {(r.doc_id, int(r.sentence_id)) for r in sentences.itertuples()
+           if pd.notna(r.duplicate_of)}
+    rows = [(m.doc_id, m.part, m.sentence_id, m.start_char, m.end_char, m.text, m.label,
+             m.canonical, m.refers_to, m.source, (m.doc_id, m.sentence_id) in dup)
+            for m in mentions]
+    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
+
+SUMMARY_COLUMNS = ["doc_id", "scope", "canonical", "label", "mentions", "per_1k_words",
+                   "first_position", "sentence_share"]
+COMPARISON_COLUMNS = ["canonical", "label", "group_a", "mentions_a", "rate_a", "group_b",
+                      "mentions_b", "rate_b", "log_ratio", "only_in"]
+COOCCURRENCE_COLUMNS = ["doc_id", "entity_a", "entity_b", "sentences"]
+
+
+def counted_mentions(table: pd.DataFrame, body_parts: Iterable[str], *,
+                     keep_duplicates: bool) -> pd.DataFrame:
+    """Mentions that count, with a ``scope``: ``body`` or ``comment`` (others dropped)."""
+    scope = table["part"].map(lambda p: "body" if p in set(body_parts) else
+                              "comment" if p == "comment" else "")
+    kept = table.assign(scope=scope)[scope != ""]
+    if not keep_duplicates:
+        kept = kept[~kept["in_duplicate_sentence"].astype(bool)]
+    return kept
+
+
+def _majority_label(labels: pd.Series) -> str:
+    counts = Counter(labels)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def entity_summary(counted: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame,
+                   lengths: dict[str, int], body_parts: Iterable[str], *,
+                   keep_duplicates: bool) -> pd.DataFrame:
+    """Per document and scope: mentions, rate per 1,000 words, first position, sentence share."""
+    docs = documents.set_index("doc_id")
+    sents = sentences if keep_duplicates else sentences[sentences["duplicate_of"].isna()]
+    n_sent = {("body", d): int(n) for d, n in docs["n_sentences"].items()}
+    comment_sents = sents[sents["part"] == "comment"].groupby("doc_id").size()
+    n_sent.update({("comment", d): int(n) for d, n in comment_sents.items()})
+    rows = []
+    for (doc_id, scope, canonical), group in counted.groupby(["doc_id", "scope", "canonical"],
+                                                              sort=True):
+        words = docs.loc[doc_id, "n_words" if scope == "body" else "n_comment_words"]
+        rows.append((doc_id, scope, canonical, _majority_label(group["label"]), len(group),
+                     round(1000 * len(group) / words, 4) if words else float("nan"),
+                     round(group["start_char"].min() / lengths[doc_id], 4),
+                     round(group["sentence_id"].nunique() / n_sent.get((scope, doc_id), 1), 4)))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def log_ratio(a: float, total_a: float, b: float, total_b: float) -> float:
+    """Hardie's log ratio, log2 of the ratio of relative frequencies, 0.5 added to each count.
+
+    >>> log_ratio(8, 1000, 2, 1000)   # log2((8.5/1000) / (2.5/1000))
+    1.7655
+    """
+    return round(math.log2(((a + 0.5) / total_a) / ((b + 0.5) / total_b)), 4)
+
+
+def entity_comparison(summary: pd.DataFrame, documents: pd.DataFrame,
+                      compare: tuple[str, str]) -> pd.DataFrame:
+    """Body mentions and rates of each entity in the two groups, with log ratio."""
+    group_of = documents.set_index("doc_id")["group"]
+    words = documents.groupby("group")["n_words"].sum()
+    body = summary[summary["scope"] == "body"].assign(group=lambda t: t["doc_id"].map(group_of))
+    body = body[body["group"].isin(compare)]
+    a, b = compare
+    rows = []
+    for canonical, group in body.groupby("canonical", sort=True):
+        counts = group.groupby("group")["mentions"].sum()
+        ma, mb = int(counts.get(a, 0)), int(counts.get(b, 0))
+        label = _majority_label(group.loc[group.index.repeat(group["mentions"]), "label"])
+        rows.append((canonical, label, a, ma, round(1000 * ma / words.get(a, 1), 4), b, mb,
+                     round(1000 * mb / words.get(b, 1), 4),
+                     log_ratio(ma, words.get(a, 1), mb, words.get(b, 1)),
+                     a if mb == 0 else b if ma == 0 else ""))
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def cooccurrence_table(counted: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of entities named in the same body sentence, with how many sentences."""
+    body = counted[counted["scope"] == "body"]
+    pairs: Counter = Counter()
+    for (doc_id, _), group in body.groupby(["doc_id", "sentence_id"], sort=True):
+        names = sorted(set(group["canonical"]))
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                pairs[(doc_id, x, y)] += 1
+    rows = [(d, x, y, n) for (d, x, y), n in sorted(pairs.items())]
+    return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)
+
+
+def network_documents(summary: pd.DataFrame, documents: pd.DataFrame,
+                      compare: tuple[str, str], limit: int = 6) -> list[str]:
+    """Documents shown as networks: per compared group, those with the most mentions."""
+    totals = summary[summary["scope"] == "body"].groupby("doc_id")["mentions"].sum()
+    chosen = []
+    for group in compare:
+        ids = documents.loc[documents["group"] == group, "doc_id"]
+        ranked = sorted(ids, key=lambda d: (-totals.get(d, 0), d))
+        chosen.extend(ranked[: max(1, limit // len(compare))])
+    return chosen
+
+
+def entities(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
+             documents: pd.DataFrame, entities_lexicon: list[Lexicon], *, nlp: Language,
+             entities: EntitySettings, parse, compare: tuple[str, str]) -> dict[str, object]:
+    """Stage function: mention, summary, comparison and co-occurrence tables, two charts."""
+    from .chart_style import GROUP_COLOURS, new_figure
+    from .entity_charts import plot_entity_network, plot_top_entities
+
+    entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
+    mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities)
+    table = entity_table(mentions, sentences)
+    counted = counted_mentions(table, parse.body_parts, keep_duplicates=parse.keep_duplicates)
+    lengths = {d.doc_id: len(d.text) for d in corpus.documents}
+    summary = entity_summary(counted, documents, sentences, lengths, parse.body_parts,
+                             keep_duplicates=parse.keep_duplicates)
+    comparison = entity_comparison(summary, documents, tuple(compare))
+    cooccurrence = cooccurrence_table(counted)
+
+    top_figure, (ax,) = new_figure(8, 0.35 * 2 * entities.chart_top_n + 1.5)
+    plot_top_entities(ax, comparison, entities.chart_top_n)
+    shown = network_documents(summary, documents, tuple(compare))
+    net_figure, axes = new_figure(6 * len(shown), 5.5, ncols=len(shown))
+    group_of = documents.set_index("doc_id")["group"]
+    for ax, doc_id in zip(axes, shown, strict=True):
+        colour = GROUP_COLOURS[list(compare).index(group_of[doc_id])]
+        plot_entity_network(ax, cooccurrence, summary, doc_id, entities.chart_top_n, colour)
+    net_figure.suptitle("Entities named in the same sentence (node size: mentions; "
+                        "line width: shared sentences)")
+    return {"entities": table, "entity_summary": summary, "entity_comparison": comparison,
+            "cooccurrence": cooccurrence, "top_entities": top_figure,
+            "entity_networks": net_figure}

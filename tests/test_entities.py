@@ -1,0 +1,210 @@
+import pandas as pd
+import pytest
+from spacy.tokens import Span
+
+from pipeline.catalog import Lexicon
+from pipeline.config import EntitySettings
+from pipeline.entities import (
+    LexiconEntry,
+    Mention,
+    _alias_persons,
+    _clean,
+    _heading_support,
+    _merge_adjacent_persons,
+    _Ruler,
+    _segment_mentions,
+    cooccurrence_table,
+    entity_comparison,
+    lexicon_entries,
+    log_ratio,
+)
+
+LABELS = set(EntitySettings().labels)
+
+
+def span(doc, start, end, label):
+    return Span(doc, start, end, label=label)
+
+
+def test_clean_drops_determiner_possessive_and_open_parenthesis(nlp):
+    doc = nlp.make_doc("the Asia-Pacific region’s power and a Memorandum of Understanding (MoU")
+    region = _clean(span(doc, 0, 6, "LOC"))  # the Asia - Pacific region ’s
+    assert region.text == "Asia-Pacific region"
+    mou = _clean(span(doc, 8, len(doc), "WORK_OF_ART"))
+    assert mou.text == "Memorandum of Understanding"
+
+
+def test_adjacent_person_spans_are_one_name(nlp):
+    doc = nlp.make_doc("Bilawal Bhutto Zardari visited Japan")
+    merged = _merge_adjacent_persons([span(doc, 0, 2, "PERSON"), span(doc, 2, 3, "PERSON"),
+                                      span(doc, 4, 5, "GPE")])
+    assert [(s.text, s.label_) for s in merged] == [("Bilawal Bhutto Zardari", "PERSON"),
+                                                    ("Japan", "GPE")]
+
+
+def test_lexicon_later_file_wins_and_general_can_be_skipped():
+    general = Lexicon("pipeline/data/entities.toml", {"entity": [
+        {"canonical": "Tokyo", "label": "GPE", "aliases": ["Tokyo"], "refers_to": "Japan"}]})
+    own = Lexicon("corpus/entities.toml", {"entity": [
+        {"canonical": "Tokyo Metropolis", "label": "GPE", "aliases": ["Tokyo"]}]})
+    assert lexicon_entries([general, own])[0].canonical == "Tokyo Metropolis"
+    assert lexicon_entries([general, own], use_general=False)[0].refers_to == ""
+    assert [e.aliases for e in lexicon_entries([general])] == [("Tokyo",)]
+
+
+def test_ruler_sets_lexicon_spans_and_yields_inside_longer_model_entities(nlp):
+    entries = [LexiconEntry("Washington", "GPE", ("Washington",), "United States"),
+               LexiconEntry("United States", "GPE", ("US",))]
+    ruler = _Ruler(nlp, entries)
+    doc = nlp("The Washington Post says the US and Washington disagree.")
+    doc.set_ents([span(doc, 1, 3, "ORG")], default="outside")  # "Washington Post" as ORG
+    found = {(s.text, s.label_, src) for s, src in _segment_mentions(doc, ruler, nlp, LABELS)}
+    assert ("Washington Post", "ORG", "model") in found
+    assert ("US", "GPE", "ruler") in found and ("Washington", "GPE", "ruler") in found
+    assert not any(text == "Washington" and src == "ruler" and label != "GPE"
+                   for text, label, src in found)
+
+
+def m(text, label, start, part="paragraph", source="model", doc_id="d"):
+    return Mention(doc_id, part, 0, start, start + len(text), text, label, text, "", source)
+
+
+def test_partial_person_names_take_the_one_full_name():
+    mentions = [m("Bilawal Bhutto Zardari", "PERSON", 0), m("Bhutto Zardari", "PERSON", 40),
+                m("Bilawal", "ORG", 80), m("Hayashi Yoshimasa", "PERSON", 100),
+                m("Hayashi", "ORG", 130), m("Pakistan", "GPE", 150),
+                m("Zardari", "PERSON", 5, doc_id="other")]
+    out = {(x.doc_id, x.text): x for x in _alias_persons(mentions, corpus_wide=True)}
+    assert out[("d", "Bhutto Zardari")].canonical == "Bilawal Bhutto Zardari"
+    assert (out[("d", "Bilawal")].label, out[("d", "Bilawal")].source) == ("PERSON", "alias")
+    assert out[("d", "Hayashi")].canonical == "Hayashi Yoshimasa"
+    assert out[("d", "Pakistan")].canonical == "Pakistan"  # places are never people
+    assert out[("other", "Zardari")].canonical == "Bilawal Bhutto Zardari"  # across documents
+    local = {(x.doc_id, x.text): x for x in _alias_persons(mentions, corpus_wide=False)}
+    assert local[("other", "Zardari")].canonical == "Zardari"
+
+
+def test_ambiguous_partial_name_is_left_alone():
+    mentions = [m("Imran Khan", "PERSON", 0), m("Ayub Khan", "PERSON", 20), m("Khan", "PERSON", 40)]
+    out = _alias_persons(mentions, corpus_wide=True)
+    assert out[2].canonical == "Khan"
+
+
+def test_heading_entities_need_body_support_and_body_names_are_found_in_headings():
+    text = "Pakistan FM Visit To Japan\n\nMajor Takeaways\n\nPakistan and Japan met."
+    mentions = [m("Pakistan FM Visit To Japan", "ORG", 0, part="title"),
+                m("Takeaways", "PERSON", 34, part="heading"),
+                m("Pakistan", "GPE", 45), m("Japan", "GPE", 58)]
+    segments = {"d": [("title", 0, text[:26], [(0, 26, 0)]),
+                      ("heading", 28, text[28:43], [(0, 15, 1)]),
+                      ("paragraph", 45, text[45:], [(0, 23, 2)])]}
+    out = _heading_support(mentions, segments, {"d": text}, [])
+    got = sorted((x.part, x.text, x.source) for x in out)
+    assert got == [("paragraph", "Japan", "model"), ("paragraph", "Pakistan", "model"),
+                   ("title", "Japan", "propagated"), ("title", "Pakistan", "propagated")]
+
+
+def test_log_ratio_and_comparison_by_hand():
+    # log2((8.5/1000)/(2.5/1000)) = log2(3.4) = 1.7655
+    assert log_ratio(8, 1000, 2, 1000) == pytest.approx(1.7655)
+    # log2((0.5/500)/(3.5/1000)) = log2(0.2857) = -1.8074
+    assert log_ratio(0, 500, 3, 1000) == pytest.approx(-1.8074)
+    summary = pd.DataFrame({
+        "doc_id": ["a", "a", "b"], "scope": ["body"] * 3, "canonical": ["Japan", "China", "Japan"],
+        "label": ["GPE"] * 3, "mentions": [8, 3, 2], "per_1k_words": [0, 0, 0],
+        "first_position": [0, 0, 0], "sentence_share": [0, 0, 0]})
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "group": ["op-ed", "overview"],
+                              "n_words": [1000, 1000]})
+    table = entity_comparison(summary, documents, ("overview", "op-ed")).set_index("canonical")
+    assert table.loc["Japan", ["mentions_a", "mentions_b"]].tolist() == [2, 8]
+    assert table.loc["Japan", "rate_b"] == 8.0
+    assert table.loc["Japan", "log_ratio"] == pytest.approx(-1.7655)
+    assert table.loc["China", "only_in"] == "op-ed"
+
+
+def test_cooccurrence_counts_distinct_sentences():
+    counted = pd.DataFrame({"doc_id": ["d"] * 5, "sentence_id": [0, 0, 0, 1, 1],
+                            "canonical": ["Japan", "Pakistan", "Japan", "Japan", "Pakistan"],
+                            "scope": ["body"] * 5})
+    table = cooccurrence_table(counted)
+    assert table.values.tolist() == [["d", "Japan", "Pakistan", 2]]
+
+
+# ---- on the bundled corpus -------------------------------------------------------------
+
+def _tables(out):
+    from pipeline.catalog import read_table
+
+    return {n: read_table(out / "tables" / f"{n}.csv")
+            for n in ("entities", "entity_summary", "entity_comparison", "cooccurrence")}
+
+
+def test_bundled_mentions_point_at_their_text_and_are_minimal(bundled_run):
+    from .conftest import OPED, OVERVIEW, original_text
+
+    ents = _tables(bundled_run)["entities"]
+    texts = {d: original_text(d) for d in (OPED, OVERVIEW)}
+    for row in ents.itertuples():
+        assert texts[row.doc_id][row.start_char:row.end_char] == row.text
+    assert not ents.text.str.contains(r"(?:'s|’s)$").any()
+    assert not ents.text.str.match(r"(?i)the ").any()
+    assert "Takeaways" not in set(ents.text)  # a heading word is no person
+
+
+def test_bundled_person_names_are_one_canonical_person(bundled_run):
+    ents = _tables(bundled_run)["entities"]
+    zardari = ents[ents.text.str.contains("Zardari") | (ents.text == "Bilawal")]
+    assert len(zardari) >= 8
+    assert set(zardari.canonical) == {"Bilawal Bhutto Zardari"}
+    assert set(zardari.label) == {"PERSON"}
+    hayashi = ents[ents.text.str.startswith("Hayashi")]
+    assert set(hayashi.canonical) == {"Hayashi Yoshimasa"} and set(hayashi.label) == {"PERSON"}
+
+
+def test_bundled_metonyms_abbreviations_and_headlines(bundled_run):
+    from .conftest import OPED
+
+    ents = _tables(bundled_run)["entities"]
+    assert set(ents[ents.text == "Tokyo"].refers_to) == {"Japan"}
+    assert set(ents[ents.text == "Islamabad"].refers_to) == {"Pakistan"}
+    jica = ents[ents.text == "JICA"]
+    assert len(jica) == 1 and jica.iloc[0].canonical == "Japan International Cooperation Agency"
+    title = ents[(ents.doc_id == OPED) & (ents.part == "title")]
+    assert sorted(title.text) == ["Japan", "Pakistan"]
+
+
+def test_bundled_comment_is_counted_apart(bundled_run):
+    from .conftest import OPED
+
+    t = _tables(bundled_run)
+    comment = t["entities"][t["entities"].part == "comment"]
+    assert "India" in set(comment.text) and "IMF" in set(comment.text)
+    summary = t["entity_summary"]
+    body = summary[(summary.doc_id == OPED) & (summary.scope == "body")]
+    assert "International Monetary Fund" not in set(body.canonical)  # named only in the comment
+    in_comment = summary[(summary.doc_id == OPED) & (summary.scope == "comment")]
+    assert "International Monetary Fund" in set(in_comment.canonical)
+
+
+def test_bundled_comparison_and_charts(bundled_run):
+    t = _tables(bundled_run)
+    comp = t["entity_comparison"].set_index("canonical")
+    assert comp.loc["China", "only_in"] == "op-ed" and comp.loc["China", "mentions_a"] == 0
+    assert comp.loc["Japan International Cooperation Agency", "only_in"] == "overview"
+    assert comp.loc["Japan", "mentions_a"] > 10 and comp.loc["Japan", "mentions_b"] > 20
+    pairs = t["cooccurrence"]
+    assert ((pairs.entity_a == "Japan") & (pairs.entity_b == "Pakistan")).any()
+    for name in ("top_entities", "entity_networks"):
+        for suffix in (".png", ".svg"):
+            assert (bundled_run / "figures" / f"{name}{suffix}").stat().st_size > 5000
+
+
+def test_lower_case_names_dropped_and_plural_nationality_agrees():
+    from pipeline.entities import _label_agreement
+
+    out = _label_agreement([m("democratic", "NORP", 0), m("Pakistani", "NORP", 20),
+                            m("Pakistanis", "ORG", 40), m("July 4", "DATE", 60),
+                            m("two years", "DATE", 80)])
+    assert [(x.text, x.label, x.canonical) for x in out] == [
+        ("Pakistani", "NORP", "Pakistani"), ("Pakistanis", "NORP", "Pakistani"),
+        ("July 4", "DATE", "July 4"), ("two years", "DATE", "two years")]
