@@ -489,14 +489,17 @@ def entities(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     comparison = entity_comparison(summary, documents, tuple(compare))
     cooccurrence = cooccurrence_table(counted)
 
+    # charts show names; dates and amounts stay in the tables
+    names = comparison[comparison["label"].isin(_NAME_LABELS)]
+    name_summary = summary[summary["label"].isin(_NAME_LABELS)]
     top_figure, (ax,) = new_figure(8, 0.35 * 2 * entities.chart_top_n + 1.5)
-    plot_top_entities(ax, comparison, entities.chart_top_n)
+    plot_top_entities(ax, names, entities.chart_top_n)
     shown = network_documents(summary, documents, tuple(compare))
     net_figure, axes = new_figure(6 * len(shown), 5.5, ncols=len(shown))
     group_of = documents.set_index("doc_id")["group"]
     for ax, doc_id in zip(axes, shown, strict=True):
         colour = GROUP_COLOURS[list(compare).index(group_of[doc_id])]
-        plot_entity_network(ax, cooccurrence, summary, doc_id, entities.chart_top_n, colour)
+        plot_entity_network(ax, cooccurrence, name_summary, doc_id, entities.chart_top_n, colour)
     net_figure.suptitle("Entities named in the same sentence (node size: mentions; "
                         "line width: shared sentences)")
     return {"entities": table, "entity_summary": summary, "entity_comparison": comparison,
