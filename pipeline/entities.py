@@ -8,7 +8,8 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
    them. A lexicon match inside a longer model entity ("Washington Post") yields.
 2. **Span clean-up.** No leading determiner, no trailing possessive ('s, ’s),
    no stray punctuation, no unbalanced parenthesis; adjacent PERSON spans are
-   one name ("Bilawal Bhutto" + "Zardari").
+   one name ("Bilawal Bhutto" + "Zardari"); a mention that starts with a title
+   from the lexicons' ``person_titles`` ("Dr Nielsen") is a PERSON without it.
 3. **Headings.** In titles and headings, model entities stand only when the
    document's body has the same text as an entity; body entities are found in
    the headings too (title case fools the model).
@@ -99,6 +100,29 @@ def lexicon_entries(lexicons: Iterable[Lexicon], *, use_general: bool = True
     return [replace(by_alias[alias], aliases=(alias,)) for alias in sorted(by_alias)]
 
 
+def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
+    """Titles before names ("Mr", "Dr") from the lexicon files' ``person_titles`` lists."""
+    titles: set[str] = set()
+    for lexicon in lexicons:
+        if not use_general and "pipeline/data" in lexicon.origin.replace("\\", "/"):
+            continue
+        titles.update(str(t).rstrip(".") for t in lexicon.data.get("person_titles", []))
+    return frozenset(titles)
+
+
+def _without_title(span: Span, titles: frozenset[str]) -> Span:
+    """"Dr Nielsen" (any label) -> PERSON "Nielsen"; other spans unchanged."""
+    doc = span.doc
+    start = span.start
+    while start < span.end - 1 and doc[start].text.rstrip(".") in titles:
+        start += 1
+        if start < span.end - 1 and doc[start].text == ".":
+            start += 1
+    if start == span.start or not doc[start].text[:1].isupper():
+        return span
+    return Span(doc, start, span.end, label="PERSON")
+
+
 def _clean(span: Span) -> Span | None:
     """The span without leading determiners, trailing possessives, stray punctuation."""
     start, end = span.start, span.end
@@ -155,8 +179,8 @@ class _Ruler:
         return self.entries.get(span.text)
 
 
-def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str]
-                      ) -> list[tuple[Span, str]]:
+def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
+                      titles: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
     """Corrected entity spans of one segment doc, each with its source."""
     model = list(doc.ents)
     ruled = [r for r in ruler.spans(doc)
@@ -172,6 +196,8 @@ def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str]
             continue
         source = "ruler" if (ent.start, ent.end) in ruled_keys else "model"
         cleaned = ent if source == "ruler" else _clean(ent)
+        if cleaned is not None and source == "model":
+            cleaned = _without_title(cleaned, titles)
         if cleaned is not None:
             spans.append((cleaned, source))
     merged = _merge_adjacent_persons([s for s, src in spans if src == "model"])
@@ -195,7 +221,8 @@ def _sentence_at(index: list[tuple[int, int, int]], char: int) -> int:
 
 
 def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEntry], *,
-                    nlp: Language, settings: EntitySettings) -> list[Mention]:
+                    nlp: Language, settings: EntitySettings,
+                    titles: frozenset[str] = frozenset()) -> list[Mention]:
     """All corrected mentions of the corpus, in document order."""
     labels = set(settings.labels)
     if not settings.corrections:
@@ -209,7 +236,7 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
         index = _sentence_index(doc)
         seg_start = info["start_char"]
         segments[doc_id].append((part, seg_start, doc.text, index))
-        for span, source in _segment_mentions(doc, ruler, nlp, labels):
+        for span, source in _segment_mentions(doc, ruler, nlp, labels, titles):
             start, end = file_offsets(doc, span.start_char, span.end_char)
             entry = ruler.entry(span) if source == "ruler" else None
             mentions.append(Mention(
@@ -480,7 +507,8 @@ def entities(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     from .entity_charts import plot_entity_network, plot_top_entities
 
     entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
-    mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities)
+    titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
+    mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles)
     table = entity_table(mentions, sentences)
     counted = counted_mentions(table, parse.body_parts, keep_duplicates=parse.keep_duplicates)
     lengths = {d.doc_id: len(d.text) for d in corpus.documents}

@@ -208,3 +208,19 @@ def test_lower_case_names_dropped_and_plural_nationality_agrees():
     assert [(x.text, x.label, x.canonical) for x in out] == [
         ("Pakistani", "NORP", "Pakistani"), ("Pakistanis", "NORP", "Pakistani"),
         ("July 4", "DATE", "July 4"), ("two years", "DATE", "two years")]
+
+
+def test_titled_names_are_persons_without_the_title(nlp):
+    from pipeline.entities import _without_title, person_titles
+
+    titles = person_titles([Lexicon("pipeline/data/entities.toml",
+                                    {"person_titles": ["Dr", "Ms", "Mr."]})])
+    assert titles == {"Dr", "Ms", "Mr"}
+    doc = nlp.make_doc("Dr Nielsen and Mr. Smith met Ms Jane Roe and Drew Barrymore.")
+    assert (_without_title(span(doc, 0, 2, "ORG"), titles).text,
+            _without_title(span(doc, 0, 2, "ORG"), titles).label_) == ("Nielsen", "PERSON")
+    # tokens: Dr Nielsen and Mr. Smith met Ms Jane Roe and Drew Barrymore .
+    assert _without_title(span(doc, 3, 5, "PERSON"), titles).text == "Smith"
+    assert _without_title(span(doc, 6, 9, "PERSON"), titles).text == "Jane Roe"
+    assert _without_title(span(doc, 10, 12, "PERSON"), titles).text == "Drew Barrymore"
+    assert _without_title(span(doc, 0, 1, "ORG"), titles).text == "Dr"  # nothing left after it
