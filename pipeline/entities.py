@@ -79,13 +79,17 @@ class Mention:
     source: str
 
 
+def _chosen(lexicons: Iterable[Lexicon], use_general: bool) -> list[Lexicon]:
+    """The lexicon files to read: the general one in pipeline/data/ only if wanted."""
+    return [lex for lex in lexicons
+            if use_general or "pipeline/data" not in lex.origin.replace("\\", "/")]
+
+
 def lexicon_entries(lexicons: Iterable[Lexicon], *, use_general: bool = True
                     ) -> list[LexiconEntry]:
     """Entries of the lexicon files; a later file's alias replaces an earlier one's."""
     by_alias: dict[str, LexiconEntry] = {}
-    for lexicon in lexicons:
-        if not use_general and "pipeline/data" in lexicon.origin.replace("\\", "/"):
-            continue
+    for lexicon in _chosen(lexicons, use_general):
         for i, raw in enumerate(lexicon.data.get("entity", []), start=1):
             try:
                 entry = LexiconEntry(str(raw["canonical"]), str(raw["label"]),
@@ -103,9 +107,7 @@ def lexicon_entries(lexicons: Iterable[Lexicon], *, use_general: bool = True
 def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
     """Titles before names ("Mr", "Dr") from the lexicon files' ``person_titles`` lists."""
     titles: set[str] = set()
-    for lexicon in lexicons:
-        if not use_general and "pipeline/data" in lexicon.origin.replace("\\", "/"):
-            continue
+    for lexicon in _chosen(lexicons, use_general):
         titles.update(str(t).rstrip(".") for t in lexicon.data.get("person_titles", []))
     return frozenset(titles)
 
@@ -165,7 +167,7 @@ class _Ruler:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.entries: dict[str, LexiconEntry] = {}
         for entry in entries:
-            key = f"{entry.aliases[0]}"
+            key = entry.aliases[0]
             self.entries[key] = entry
             self.matcher.add(key, [nlp.make_doc(entry.aliases[0])])
         self.vocab = nlp.vocab
