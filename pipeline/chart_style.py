@@ -16,11 +16,15 @@ RC = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "axes.spines.
       "axes.spines.right": False}
 
 
-def new_figure(width: float, height: float, ncols: int = 1) -> tuple[Figure, list]:
-    """A Figure (not registered with pyplot) and its axes, in the house style."""
+def new_figure(width: float, height: float, ncols: int = 1,
+               nrows: int = 1) -> tuple[Figure, list]:
+    """A Figure (not registered with pyplot) and its axes, in the house style.
+
+    The axes come as one flat list, row by row.
+    """
     import matplotlib
 
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(width, height), layout="constrained")
-        axes = figure.subplots(1, ncols, squeeze=False)[0].tolist()
+        axes = figure.subplots(nrows, ncols, squeeze=False).ravel().tolist()
     return figure, axes

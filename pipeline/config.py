@@ -140,12 +140,67 @@ class EntitySettings:
     }
 
 
+_POS_TAGS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON",
+             "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X")
+
+
+def _pair_check(lo: int, hi: int | None = None) -> Check:
+    def ok(v: tuple[int, ...]) -> bool:
+        return len(v) == 2 and lo <= v[0] <= v[1] and (hi is None or v[1] <= hi)
+    limit = f" and at most {hi}" if hi is not None else ""
+    return (ok, f"must be two integers [low, high], low <= high, at least {lo}{limit}")
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """What a topic unit and a term are, and how the number of topics is chosen."""
+
+    unit_parts: tuple[str, ...] = ("paragraph", "list_item")
+    pos: tuple[str, ...] = ("NOUN", "PROPN", "ADJ", "VERB")
+    ngram_range: tuple[int, ...] = (1, 1)
+    noun_phrases: bool = True
+    min_df: int = 2
+    max_df: float = 0.5
+    method: str = "nmf"
+    n_topics: int = 0
+    n_topics_range: tuple[int, ...] = (2, 8)
+    seeds: int = 5
+    top_terms: int = 10
+    min_stability: float = 0.5
+    coherence_unit: str = "unit"
+    random_state: int = 0
+    bootstrap: int = 200
+    keyterms_top_n: int = 15
+    textrank_window: int = 2
+    chart_max_documents: int = 4
+    checks: ClassVar[dict[str, Check]] = {
+        "unit_parts": _PARTS_CHECK,
+        "pos": (lambda v: len(v) > 0 and set(v) <= set(_POS_TAGS),
+                "must name universal POS tags: " + ", ".join(_POS_TAGS)),
+        "ngram_range": _pair_check(1, 4),
+        "min_df": _at_least(1),
+        "max_df": (lambda v: 0 < v <= 1, "must be a fraction of units, above 0 and at most 1"),
+        "method": (lambda v: v in ("nmf", "lda"), "must be nmf or lda"),
+        "n_topics": _at_least(0),
+        "n_topics_range": _pair_check(1),
+        "seeds": _at_least(2),
+        "top_terms": _at_least(2),
+        "min_stability": _between(0.0, 1.0),
+        "coherence_unit": (lambda v: v in ("sentence", "unit"), "must be sentence or unit"),
+        "bootstrap": _at_least(0),
+        "keyterms_top_n": _at_least(1),
+        "textrank_window": _at_least(2),
+        "chart_max_documents": _at_least(1),
+    }
+
+
 SECTIONS: dict[str, type] = {
     "corpus": CorpusSettings,
     "model": ModelSettings,
     "ingest": IngestSettings,
     "parse": ParseSettings,
     "entities": EntitySettings,
+    "topics": TopicSettings,
 }
 
 
@@ -159,6 +214,7 @@ class Config:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     parse: ParseSettings = field(default_factory=ParseSettings)
     entities: EntitySettings = field(default_factory=EntitySettings)
+    topics: TopicSettings = field(default_factory=TopicSettings)
     files: tuple[str, ...] = ()
 
     def section(self, name: str) -> Any:
@@ -202,6 +258,11 @@ def _type_problem(value: Any, expected: Any) -> str | None:
     """Return a description of the expected type if ``value`` does not fit it."""
     origin = typing.get_origin(expected)
     if origin is tuple:
+        if typing.get_args(expected)[0] is int:
+            if not isinstance(value, list | tuple) or not all(
+                    isinstance(v, int) and not isinstance(v, bool) for v in value):
+                return "a list of integers"
+            return None
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             return "a list of strings"
         return None

@@ -39,8 +39,10 @@ from spacy.util import filter_spans
 
 from .abbreviations import find_abbreviations
 from .catalog import Lexicon
+from .chart_style import GROUP_COLOURS, new_figure
 from .config import EntitySettings
 from .corpus import Corpus
+from .entity_charts import plot_entity_network, plot_top_entities
 from .errors import CorpusError
 from .parse import file_offsets, sentences_of
 
@@ -505,9 +507,6 @@ def entities(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
              documents: pd.DataFrame, entities_lexicon: list[Lexicon], *, nlp: Language,
              entities: EntitySettings, parse, compare: tuple[str, str]) -> dict[str, object]:
     """Stage function: mention, summary, comparison and co-occurrence tables, two charts."""
-    from .chart_style import GROUP_COLOURS, new_figure
-    from .entity_charts import plot_entity_network, plot_top_entities
-
     entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
     titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
     mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles)

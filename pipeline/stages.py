@@ -10,6 +10,7 @@ from .entities import entities
 from .ingest import ingest
 from .parse import parse_corpus
 from .runner import Stage
+from .topics import topics
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -44,5 +45,18 @@ STAGES: tuple[Stage, ...] = (
         uses_nlp=True,
         description="named entities with one canonical name each, per document and group; "
                     "co-occurrence",
+    ),
+    Stage(
+        name="topics",
+        func=topics,
+        inputs=("cache/docs.spacy", "tables/segments.csv", "tables/sentences.csv",
+                "tables/documents.csv", "lexicon:stopwords.toml"),
+        outputs=("tables/topics.csv", "tables/topic_selection.csv", "tables/segment_topics.csv",
+                 "tables/doc_topics.csv", "tables/keyterms.csv", "figures/topic_prevalence.png",
+                 "figures/topic_terms.png", "figures/topic_selection_scores.png",
+                 "figures/key_terms.png"),
+        settings=("topics", "parse", "compare"),
+        description="topic model over paragraphs (number of topics chosen by coherence and "
+                    "stability); key terms per document",
     ),
 )

@@ -115,3 +115,21 @@ def test_corpus_is_never_modified(bundled_run):
     assert (CORPUS / "manifest.toml").is_file() and len(before) == 3
     assert all(".tmp-" not in p.name for p in bundled_run.rglob("*"))
     assert pd.read_csv(bundled_run / "tables/segments.csv").shape[0] > 40
+
+
+def test_every_output_and_column_is_documented(bundled_run):
+    from .conftest import REPO
+
+    doc = (REPO / "outputs" / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for stage in STAGES:
+        assert f"`{stage.name}`" in readme, stage.name
+        for name in stage.outputs:
+            assert name.split("/")[-1] in doc, name
+            if name.endswith(".csv"):
+                section = doc.split(f"tables/{name.split('/')[-1]}", 1)[1].split("\n## ")[0]
+                section = section.split("\n### ")[0]
+                cells = " ".join(line.split("|")[1] for line in section.splitlines()
+                                 if line.startswith("| "))
+                for column in read_table(bundled_run / name).columns:
+                    assert column in cells, (name, column)
