@@ -194,6 +194,44 @@ class TopicSettings:
     }
 
 
+@dataclass(frozen=True)
+class FramingSettings:
+    """Settings of the framing comparison."""
+
+    sides: tuple[str, ...] = ()
+    pos: tuple[str, ...] = ("NOUN", "PROPN", "ADJ", "VERB", "ADV")
+    actor_labels: tuple[str, ...] = ("PERSON", "GPE", "ORG")
+    prior: str = "corpus"
+    prior_strength: float = 0.0
+    z_threshold: float = 1.96
+    min_units: int = 2
+    align_threshold: float = 0.3
+    tone_threshold: float = 0.05
+    bootstrap: int = 1000
+    permutations: int = 1000
+    random_state: int = 0
+    evidence_per_finding: int = 3
+    summary_top_terms: int = 3
+    chart_top_n: int = 15
+    checks: ClassVar[dict[str, Check]] = {
+        "sides": (lambda v: len(v) in (0, 2) and len(set(v)) == len(v),
+                  "must be [] (the two most-mentioned countries) or two different names"),
+        "prior": (lambda v: v in ("corpus", "background"), "must be corpus or background"),
+        "pos": (lambda v: len(v) > 0 and set(v) <= set(_POS_TAGS),
+                "must name universal POS tags: " + ", ".join(_POS_TAGS)),
+        "prior_strength": _at_least(0),
+        "z_threshold": _at_least(0),
+        "min_units": _at_least(1),
+        "align_threshold": _between(0.0, 1.0),
+        "tone_threshold": _between(0.0, 1.0),
+        "bootstrap": _at_least(0),
+        "permutations": _at_least(0),
+        "evidence_per_finding": _at_least(1),
+        "summary_top_terms": _at_least(0),
+        "chart_top_n": _at_least(1),
+    }
+
+
 SECTIONS: dict[str, type] = {
     "corpus": CorpusSettings,
     "model": ModelSettings,
@@ -201,6 +239,7 @@ SECTIONS: dict[str, type] = {
     "parse": ParseSettings,
     "entities": EntitySettings,
     "topics": TopicSettings,
+    "framing": FramingSettings,
 }
 
 
@@ -215,6 +254,7 @@ class Config:
     parse: ParseSettings = field(default_factory=ParseSettings)
     entities: EntitySettings = field(default_factory=EntitySettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
+    framing: FramingSettings = field(default_factory=FramingSettings)
     files: tuple[str, ...] = ()
 
     def section(self, name: str) -> Any:

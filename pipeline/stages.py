@@ -7,6 +7,7 @@ To add a stage, build a :class:`Stage` and pass ``[*STAGES, my_stage]`` to
 from __future__ import annotations
 
 from .entities import entities
+from .framing import framing
 from .ingest import ingest
 from .parse import parse_corpus
 from .runner import Stage
@@ -58,5 +59,24 @@ STAGES: tuple[Stage, ...] = (
         settings=("topics", "parse", "compare"),
         description="topic model over paragraphs (number of topics chosen by coherence and "
                     "stability); key terms per document",
+    ),
+    Stage(
+        name="framing",
+        func=framing,
+        inputs=("cache/docs.spacy", "tables/sentences.csv", "tables/documents.csv",
+                "tables/entities.csv", "lexicon:frames.toml", "lexicon:stance.toml",
+                "lexicon:stopwords.toml", "lexicon:entities.toml", "lexicon:background.toml"),
+        outputs=("tables/keyness.csv", "tables/frames_sentences.csv", "tables/frame_shares.csv",
+                 "tables/tone.csv", "tables/stance.csv", "tables/stance_markers.csv",
+                 "tables/actors.csv", "tables/actor_roles.csv", "tables/relationship.csv",
+                 "tables/relationship_sentences.csv", "tables/third_parties.csv",
+                 "tables/alignment.csv", "tables/framing_summary.csv",
+                 "figures/distinctive_terms.png", "figures/fightin_words.png",
+                 "figures/frame_share_bars.png", "figures/tone_arcs.png",
+                 "figures/stance_rates.png", "figures/actor_agency.png"),
+        settings=("framing", "parse", "compare"),
+        uses_nlp=True,
+        description="distinctive vocabulary, frames, tone, stance, actors, relationship, "
+                    "aligned claims; every group difference with its interval and evidence",
     ),
 )

@@ -226,19 +226,29 @@ def topic_label(terms: list[str], n: int = 3) -> str:
 
 
 def candidate_sizes(settings: TopicSettings, n_units: int, n_terms: int) -> list[int]:
-    """The numbers of topics to try; a clear error when the corpus is too small for them."""
-    sizes = ([settings.n_topics] if settings.n_topics
-             else list(range(settings.n_topics_range[0], settings.n_topics_range[1] + 1)))
+    """The numbers of topics to try, up to the number of units and terms.
+
+    Candidates above that limit are dropped (with a warning); a clear error when
+    none is left, or when a fixed ``n_topics`` is above it.
+    """
     limit = min(n_units, n_terms)
-    if max(sizes) > limit:
-        what = "n_topics" if settings.n_topics else "n_topics_range"
+    if settings.n_topics:
+        sizes, what = [settings.n_topics], f"n_topics = {settings.n_topics}"
+    else:
+        low, high = settings.n_topics_range
+        sizes, what = list(range(low, high + 1)), f"n_topics_range = [{low}, {high}]"
+    possible = [k for k in sizes if k <= limit]
+    if not possible or settings.n_topics > limit:
         raise ConfigError(
-            f"[topics] {what} asks for up to {max(sizes)} topics, but the corpus has only "
+            f"[topics] {what} asks for {min(sizes)} or more topics, but the corpus has only "
             f"{n_units} topic units with terms and {n_terms} terms",
             fix=f"set [topics] n_topics_range = [2, {max(2, min(limit, 8))}] or lower (or "
                 "n_topics), or use a larger corpus",
         )
-    return sizes
+    if len(possible) < len(sizes):
+        log.warning("topics: only %d units and %d terms; trying %d to %d topics, not up to %d",
+                    n_units, n_terms, possible[0], possible[-1], sizes[-1])
+    return possible
 
 
 def fit_topics(unit_terms: list[list[str]], reference_terms: list[list[str]],

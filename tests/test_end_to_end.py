@@ -85,27 +85,33 @@ def _runner(out, nlp, config=None):
 def test_rerun_skips_and_a_setting_reruns_only_its_stages(tmp_path, bundled_run, nlp):
     out = tmp_path / "out"
     shutil.copytree(bundled_run, out)
-    assert [r.status for r in _runner(out, nlp).run()] == ["skipped"] * 3
+    assert [r.status for r in _runner(out, nlp).run()] == ["skipped"] * 5
     config_file = tmp_path / "c.toml"
     config_file.write_text("[parse]\nnear_duplicate_threshold = 0.95\n")
     results = _runner(out, nlp, load_config(config_file)).run()
     assert [(r.status, r.reason) for r in results[:2]] == [("skipped", "up to date"),
                                                            ("ran", "settings changed")]
-    assert results[2].status == "ran"  # it reads the parse outputs and [parse]
+    # entities, topics and framing read the parse outputs and [parse]
+    assert [r.status for r in results[2:]] == ["ran", "ran", "ran"]
     config_file.write_text("[ingest]\nheading_max_words = 3\n")
     results = _runner(out, nlp, load_config(config_file)).run()
-    assert [r.status for r in results] == ["ran", "ran", "ran"]
+    assert [r.status for r in results] == ["ran"] * 5
     assert results[1].reason == "input tables/segments.csv changed"
     config_file.write_text('[ingest]\nheading_max_words = 3\n[entities]\nperson_aliasing = "off"\n')
     results = _runner(out, nlp, load_config(config_file)).run()
-    assert [r.status for r in results] == ["skipped", "skipped", "ran"]
+    # entities changes entities.csv, which framing reads and topics does not
+    assert [(r.name, r.status) for r in results] == [
+        ("ingest", "skipped"), ("parse", "skipped"), ("entities", "ran"), ("topics", "skipped"),
+        ("framing", "ran")]
 
 
 def test_same_input_gives_byte_identical_tables(tmp_path, bundled_run, nlp):
     out = tmp_path / "again"
     _runner(out, nlp).run()
     for name in ("segments", "sentences", "tokens", "documents", "entities", "entity_summary",
-                 "entity_comparison", "cooccurrence"):
+                 "entity_comparison", "cooccurrence", "topics", "doc_topics", "segment_topics",
+                 "keyterms", "keyness", "frames_sentences", "tone", "stance", "actors",
+                 "alignment", "framing_summary"):
         path = f"tables/{name}.csv"
         assert (out / path).read_bytes() == (bundled_run / path).read_bytes(), name
 

@@ -110,10 +110,15 @@ def test_document_shares_weight_units_by_size_and_bootstrap_brackets_them():
 
 def test_too_many_topics_for_the_units_is_a_clear_error():
     with pytest.raises(ConfigError) as err:
-        candidate_sizes(TopicSettings(n_topics_range=(2, 12)), n_units=9, n_terms=40)
+        candidate_sizes(TopicSettings(n_topics_range=(10, 12)), n_units=9, n_terms=40)
     message = str(err.value)
-    assert "up to 12 topics" in message and "only 9 topic units" in message
-    assert "n_topics_range = [2, 8]" in message
+    assert "n_topics_range = [10, 12] asks for 10 or more topics" in message
+    assert "only 9 topic units" in message and "n_topics_range = [2, 8]" in err.value.fix
+    with pytest.raises(ConfigError):
+        candidate_sizes(TopicSettings(n_topics=12), n_units=9, n_terms=40)
+    # a range reaching past the units is cut at the number of units
+    assert candidate_sizes(TopicSettings(n_topics_range=(2, 12)), n_units=5, n_terms=40) == \
+        [2, 3, 4, 5]
 
 
 def test_empty_vocabulary_after_filtering_is_a_clear_error():

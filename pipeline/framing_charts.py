@@ -1,0 +1,178 @@
+"""Charts of the framing stage: ``plot_<what>(ax, table, ...) -> Axes``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from .chart_style import GROUP_COLOURS, NEUTRAL
+
+MAX_ARCS = 8
+
+
+def _empty(ax: Axes, message: str) -> Axes:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax
+
+
+def plot_keyness_bars(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
+                      top_n: int = 15, z_threshold: float = 1.96, min_units: int = 2) -> Axes:
+    """Diverging bars of log-odds z: each group's top terms on its side, threshold marked.
+
+    Terms found in fewer than ``min_units`` paragraphs of the group they lean
+    to are left out; bars past the dotted lines are distinctive.
+    """
+    spread_a = keyness["units_a"] >= min_units
+    spread_b = keyness["units_b"] >= min_units
+    a = keyness[spread_a & (keyness["log_odds_z"] > 0)].nlargest(top_n, "log_odds_z")
+    b = keyness[spread_b & (keyness["log_odds_z"] < 0)].nsmallest(top_n, "log_odds_z")
+    shown = pd.concat([a, b]).sort_values("log_odds_z")
+    if shown.empty:
+        return _empty(ax, "no terms")
+    colours = [GROUP_COLOURS[0] if z > 0 else GROUP_COLOURS[1] for z in shown["log_odds_z"]]
+    ax.barh(range(len(shown)), shown["log_odds_z"], color=colours)
+    ax.set_yticks(range(len(shown)), [f"{t} ({ca}/{cb})" for t, ca, cb in zip(
+        shown["term"], shown["count_a"], shown["count_b"], strict=True)], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    for z in (z_threshold, -z_threshold):
+        ax.axvline(z, color=NEUTRAL, lw=0.8, ls=":")
+    ax.set_xlabel(f"log-odds z (Monroe et al. 2008): > 0 more in {compare[0]}, "
+                  f"< 0 more in {compare[1]}")
+    ax.set_title(f"Words that set the {compare[0]} and the {compare[1]} apart "
+                 f"(counts {compare[0]}/{compare[1]})")
+    return ax
+
+
+def plot_fightin_words(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
+                       z_threshold: float = 1.96, label_n: int = 10) -> Axes:
+    """Frequency against log-odds z for every term; distinctive terms coloured and labelled."""
+    if keyness.empty:
+        return _empty(ax, "no terms")
+    total = keyness["count_a"] + keyness["count_b"]
+    ax.scatter(total, keyness["log_odds_z"], s=8, color=NEUTRAL, alpha=0.5, linewidths=0)
+    for i, group in enumerate(compare):
+        hit = keyness[keyness["distinctive_for"] == group]
+        ax.scatter(hit["count_a"] + hit["count_b"], hit["log_odds_z"], s=14,
+                   color=GROUP_COLOURS[i], label=f"distinctive of {group}")
+        extreme = hit.reindex(hit["log_odds_z"].abs().sort_values(ascending=False).index)
+        for row in extreme.head(label_n).itertuples():
+            ax.annotate(row.term, (row.count_a + row.count_b, row.log_odds_z), fontsize=7,
+                        xytext=(3, 2), textcoords="offset points", color=GROUP_COLOURS[i])
+    for z in (z_threshold, -z_threshold):
+        ax.axhline(z, color=NEUTRAL, lw=0.8, ls=":")
+    ax.set_xscale("log")
+    ax.set_xlabel("occurrences in both groups (log scale)")
+    ax.set_ylabel(f"log-odds z (> 0: {compare[0]})")
+    ax.set_title("Fightin' words: frequency against distinctiveness")
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, str]) -> Axes:
+    """Grouped bars: share of sentences per primary frame, per group, with bootstrap intervals."""
+    rows = frame_shares[(frame_shares["level"] == "group") & (frame_shares["frame"] != "other")]
+    if rows.empty:
+        return _empty(ax, "no frames")
+    frames = list(dict.fromkeys(rows["frame"]))
+    height = 0.4
+    for i, group in enumerate(compare):
+        g = rows[rows["group"] == group].set_index("frame").reindex(frames)
+        y = np.arange(len(frames)) + (0.5 - i) * height
+        err = np.vstack([(g["share"] - g["share_low"]).clip(lower=0).fillna(0),
+                         (g["share_high"] - g["share"]).clip(lower=0).fillna(0)])
+        ax.barh(y, g["share"], height, xerr=err, color=GROUP_COLOURS[i], label=group,
+                error_kw={"elinewidth": 0.8, "ecolor": "#555555"})
+    ax.set_yticks(range(len(frames)), [f.replace("_", " ") for f in frames], fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel("share of body sentences with this primary frame (95% bootstrap interval)")
+    ax.set_title("Primary frame of sentences (Policy Frames Codebook)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_tone_arcs(ax: Axes, tone: pd.DataFrame, groups: dict[str, str],
+                   compare: tuple[str, str], window: int = 5) -> Axes:
+    """Tone through each document: rolling mean of VADER compound over body sentences."""
+    body = tone[(tone["scope"] == "body") & tone["doc_id"].map(groups).isin(compare)]
+    if body.empty:
+        return _empty(ax, "no sentences")
+    docs = sorted(body["doc_id"].unique())
+    if len(docs) <= MAX_ARCS:
+        for doc_id in docs:
+            d = body[body["doc_id"] == doc_id].sort_values("sentence_id")
+            group = groups[doc_id]
+            rolled = d["compound"].rolling(window, min_periods=1, center=True).mean()
+            ax.plot(d["position"], rolled, color=GROUP_COLOURS[compare.index(group)],
+                    label=f"{doc_id} ({group})")
+        title = f"Tone arc of each document (rolling mean over {window} sentences)"
+    else:
+        bins = np.linspace(0, 1, 11)
+        for i, group in enumerate(compare):
+            g = body[body["doc_id"].map(groups) == group]
+            means = g.groupby(pd.cut(g["position"], bins), observed=False)["compound"].mean()
+            ax.plot((bins[:-1] + bins[1:]) / 2, means.to_numpy(), color=GROUP_COLOURS[i],
+                    marker="o", label=f"{group} (mean of {g['doc_id'].nunique()} documents)")
+        title = "Tone through the documents, by tenth of each document"
+    ax.axhline(0, color=NEUTRAL, lw=0.8)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-1, 1)
+    ax.set_xlabel("position in the document (0 = start, 1 = end)")
+    ax.set_ylabel("VADER compound")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str]) -> Axes:
+    """Grouped bars: stance and hedging markers per 1,000 words of each group's body."""
+    rows = stance[stance["level"] == "group"]
+    if rows.empty:
+        return _empty(ax, "no markers")
+    markers = list(dict.fromkeys(rows["marker"]))
+    height = 0.4
+    for i, group in enumerate(compare):
+        g = rows[rows["group"] == group].set_index("marker").reindex(markers)
+        ax.barh(np.arange(len(markers)) + (0.5 - i) * height, g["per_1k_words"], height,
+                color=GROUP_COLOURS[i], label=group)
+    ax.set_yticks(range(len(markers)), [m.replace("_", " ") for m in markers], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("markers per 1,000 words of article body")
+    ax.set_title("Stance, hedging and attribution (Hyland 2005 and more)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
+                      top_n: int = 12) -> Axes:
+    """Per actor and group: share of its subject/object roles in which it is the agent."""
+    rows = actors[actors["group"].isin(compare)]
+    if rows.empty:
+        return _empty(ax, "no actors")
+    by = rows.groupby(["actor", "group"])[["mentions", "agent", "patient"]].sum().reset_index()
+    acting = by.groupby("actor")[["agent", "patient"]].sum().sum(axis=1)
+    by = by[by["actor"].isin(acting[acting > 0].index)]
+    if by.empty:
+        return _empty(ax, "no actor is a subject or object")
+    top = by.groupby("actor")["mentions"].sum().sort_values(ascending=False).head(top_n).index
+    top = sorted(top, key=lambda a: (-by[by["actor"] == a]["mentions"].sum(), a))
+    height = 0.4
+    for i, group in enumerate(compare):
+        g = by[by["group"] == group].set_index("actor").reindex(top)
+        roles = (g["agent"] + g["patient"]).fillna(0)
+        agency = (g["agent"] / roles.where(roles > 0)).fillna(0)
+        y = np.arange(len(top)) + (0.5 - i) * height
+        ax.barh(y, agency, height, color=GROUP_COLOURS[i], label=group)
+        for yy, value, n_roles, n in zip(y, agency, roles, g["mentions"].fillna(0), strict=True):
+            ax.text(value, yy, f" {int(n_roles)} roles / {int(n)} mentions", va="center",
+                    fontsize=7)
+    ax.set_yticks(range(len(top)), top, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.35)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}" if v <= 1 else "")
+    ax.set_xlabel("agent share: agent / (agent + patient) roles")
+    ax.set_title("Who acts? Agency of the most-mentioned actors (subjects and objects only)")
+    ax.legend(fontsize=8, loc="lower right")
+    return ax

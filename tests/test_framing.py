@@ -1,0 +1,171 @@
+"""The framing stage on the bundled corpus and on small corpora written here."""
+
+import hashlib
+import re
+import shutil
+
+import pytest
+
+from pipeline.catalog import read_table
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+from pipeline.runner import Runner
+from pipeline.stages import STAGES
+
+from .conftest import CORPUS, OPED, OVERVIEW, original_text, write_corpus
+
+FRAMING_TABLES = ("keyness", "frames_sentences", "frame_shares", "tone", "stance",
+                  "stance_markers", "actors", "actor_roles", "relationship",
+                  "relationship_sentences", "third_parties", "alignment", "framing_summary")
+
+
+def table(out, name):
+    return read_table(out / "tables" / f"{name}.csv")
+
+
+def test_sentence_rows_point_at_their_text(bundled_run):
+    texts = {d: original_text(d) for d in (OPED, OVERVIEW)}
+    sentences = table(bundled_run, "sentences").set_index(["doc_id", "sentence_id"])
+    for name in ("tone", "frames_sentences"):
+        rows = table(bundled_run, name)
+        assert len(rows) > 90
+        for row in rows.itertuples():
+            sentence = sentences.loc[(row.doc_id, row.sentence_id)]
+            assert (row.start_char, row.end_char) == (sentence.start_char, sentence.end_char)
+    for name in ("stance_markers", "actor_roles"):
+        for row in table(bundled_run, name).itertuples():
+            assert texts[row.doc_id][row.start_char:row.end_char] == row.text, (name, row)
+
+
+def test_every_finding_points_at_sentences_of_the_group_it_speaks_of(bundled_run):
+    summary = table(bundled_run, "framing_summary")
+    sentences = table(bundled_run, "sentences")
+    spans = set(zip(sentences.doc_id, sentences.start_char, sentences.end_char))
+    assert summary["rank"].tolist() == list(range(1, len(summary) + 1))
+    assert {"frame share", "tone", "stance", "relationship", "agency", "alignment",
+            "distinctive term"} <= set(summary.measure)
+    for row in summary.itertuples():
+        assert row.finding.endswith(".")
+        if row.measure in ("distinctive term",) or not isinstance(row.evidence, str):
+            continue
+        for item in row.evidence.split(" | "):
+            doc_id, start, end = re.fullmatch(r"(.+):(\d+)-(\d+)", item).groups()
+            assert (doc_id, int(start), int(end)) in spans, (row.measure, item)
+
+
+def test_third_countries_are_named_by_the_oped_only(bundled_run):
+    # read from the text itself: the overview names no country but the two
+    assert "China" in original_text(OPED) and "India" in original_text(OPED)
+    assert "China" not in original_text(OVERVIEW) and "India" not in original_text(OVERVIEW)
+    third = table(bundled_run, "third_parties")
+    assert set(third.doc_id) == {OPED}
+    assert {"China", "India"} <= set(third.country)
+    relationship = table(bundled_run, "relationship")
+    assert set(relationship.side_a) | set(relationship.side_b) == {"Japan", "Pakistan"}
+    group = relationship[(relationship.level == "group") &
+                         (relationship.category == "any_third_party")].set_index("group")
+    assert group.loc["overview", "share"] == 0 and group.loc["op-ed", "share"] > 0.1
+    summary = table(bundled_run, "framing_summary")
+    row = summary[(summary.measure == "relationship") &
+                  (summary.category == "any_third_party")].iloc[0]
+    assert row.finding.startswith("The op-ed names a third country in")
+    assert row.ci_low > 0 and row.p_value < 0.05
+
+
+def test_stance_words_match_document_word_counts_and_comment_is_apart(bundled_run):
+    stance = table(bundled_run, "stance")
+    documents = table(bundled_run, "documents").set_index("doc_id")
+    for doc_id in (OPED, OVERVIEW):
+        body = stance[(stance.level == "document") & (stance.doc_id == doc_id) &
+                      (stance.part == "body")]
+        assert set(body.words) == {documents.loc[doc_id, "n_words"]}
+    comment = stance[(stance.doc_id == OPED) & (stance.part == "comment")]
+    assert set(comment.words) == {documents.loc[OPED, "n_comment_words"]}
+    groups = stance[stance.level == "group"]
+    assert set(groups.part) == {"body"}
+
+
+def test_framing_tables_are_byte_identical_on_a_second_run(bundled_run, nlp, tmp_path):
+    out = tmp_path / "again"
+    shutil.copytree(bundled_run, out)
+    runner = Runner(STAGES, load_config(), CORPUS, out)
+    runner._nlp = nlp
+    runner.run(only="framing", force=True)
+    for name in FRAMING_TABLES:
+        a = hashlib.sha256((bundled_run / "tables" / f"{name}.csv").read_bytes()).hexdigest()
+        b = hashlib.sha256((out / "tables" / f"{name}.csv").read_bytes()).hexdigest()
+        assert a == b, name
+
+
+TEXTS = {
+    "brief-1": ("overview", "Japan and Pakistan signed a trade agreement in 2021.\n\n"
+                "Japan and Pakistan expanded trade and investment, and exports grew.\n\n"
+                "Pakistan welcomed investment from Japan in new factories."),
+    "brief-2": ("overview", "Japan gave Pakistan a loan for roads in 2021.\n\n"
+                "Trade between Japan and Pakistan rose as exports of textiles grew.\n\n"
+                "Investment from Japan created jobs in Pakistan."),
+    "oped-1": ("op-ed", "We believe China worries Japan more than trade does.\n\n"
+               "Pakistan must perhaps balance China and the United States, said one analyst.\n\n"
+               "Will Japan really stand by Pakistan if India objects?"),
+    "other-1": ("blog", "Pakistan and Japan played cricket.\n\nJapan lost the match to Pakistan."),
+}
+
+
+@pytest.fixture(scope="module")
+def three_groups(tmp_path_factory, nlp):
+    root = tmp_path_factory.mktemp("three")
+    corpus = write_corpus(root / "corpus", TEXTS)
+    config = root / "config.toml"
+    config.write_text('[topics]\nmin_df = 1\nn_topics_range = [2, 3]\n', encoding="utf-8")
+    runner = Runner(STAGES, load_config(config), corpus, root / "out")
+    runner._nlp = nlp
+    runner.run()
+    return root / "out"
+
+
+def test_a_third_group_is_measured_per_document_but_not_compared(three_groups):
+    shares = table(three_groups, "frame_shares")
+    assert set(shares[shares.level == "group"].group) == {"overview", "op-ed"}
+    assert "other-1" in set(shares.doc_id)
+    summary = table(three_groups, "framing_summary")
+    tone = summary[(summary.measure == "tone") & (summary.category == "mean compound")].iloc[0]
+    assert (tone.n_a, tone.n_b) == (6, 3)  # sentences of the two compared groups only
+
+
+def test_small_corpus_measures_read_off_the_text(three_groups):
+    relationship = table(three_groups, "relationship")
+    assert (relationship.side_a.iloc[0], relationship.side_b.iloc[0]) == ("Japan", "Pakistan")
+    third = table(three_groups, "third_parties")
+    assert set(third.country) == {"China", "India", "United States"}
+    assert set(third.doc_id) == {"oped-1"}
+    stance = table(three_groups, "stance")
+    rows = stance[(stance.level == "document") & (stance.doc_id == "oped-1") &
+                  (stance.part == "body")].set_index("marker")["count"]
+    assert rows.index.is_unique
+    oped = rows.get
+    assert oped("self_mentions") == 1 and oped("questions") == 1
+    assert oped("attributed_speech") == 1 and oped("boosters") >= 2  # believe, really (+ must)
+    frames = table(three_groups, "frames_sentences")
+    briefs = frames[frames.doc_id.str.startswith("brief")]
+    assert (briefs.primary_frame == "economic").sum() >= 4
+    roles = table(three_groups, "actor_roles")
+    signed = roles[(roles.doc_id == "brief-1") & (roles.sentence_id == 0)]
+    assert set(signed.role) == {"agent"} and set(signed.verb) == {"sign"}
+    assert set(signed.via) == {"direct", "coordination"}
+
+
+def test_sides_from_the_config_and_bad_values(tmp_path, nlp, three_groups):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[framing]\nsides = ["Japan"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="framing.sides"):
+        load_config(bad)
+    good = tmp_path / "good.toml"
+    good.write_text('[framing]\nsides = ["Japan", "China"]\n[topics]\nmin_df = 1\n'
+                    'n_topics_range = [2, 3]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(three_groups, out)
+    runner = Runner(STAGES, load_config(good), three_groups.parent / "corpus", out)
+    runner._nlp = nlp
+    runner.run(only="framing", force=True)
+    third = table(out, "third_parties")
+    assert "Pakistan" in set(third.country) and "China" not in set(third.country)

@@ -1,0 +1,62 @@
+"""Keyness statistics against values worked out on paper."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.keyness import g2, keyness_table, log_odds_z, log_ratio
+
+# A 2 x 3 table: three terms, two groups of 20 words each.
+#            A    B
+#   peace   10    2
+#   trade    5    8
+#   visit    5   10
+
+
+def test_g2_by_hand():
+    # peace: expected 6 and 6; G2 = 2 (10 ln(10/6) + 2 ln(2/6)) = 2 (5.10826 - 2.19722)
+    assert g2(10, 20, 2, 20) == pytest.approx(5.82206, abs=1e-5)
+    # trade: expected 6.5 and 6.5; 2 (5 ln(5/6.5) + 8 ln(8/6.5)) = 2 (-1.31182 + 1.66111)
+    assert g2(5, 20, 8, 20) == pytest.approx(0.69859, abs=1e-5)
+    assert g2(3, 20, 3, 20) == 0.0
+
+
+def test_log_odds_z_with_a_uniform_prior_by_hand():
+    y_a, y_b = np.array([10.0, 5, 5]), np.array([2.0, 8, 10])
+    delta, z = log_odds_z(y_a, y_b, np.ones(3))
+    # peace: ln(11 / (20 + 3 - 10 - 1)) - ln(3 / (20 + 3 - 2 - 1)) = ln(11/12) - ln(3/20) = 1.81011
+    # var = 1/11 + 1/3 = 0.42424, z = 1.81011 / 0.65134 = 2.77906
+    assert delta[0] == pytest.approx(1.81011, abs=1e-5)
+    assert z[0] == pytest.approx(2.77906, abs=1e-5)
+    # trade: ln(6/17) - ln(9/14) = -1.04145 + 0.44183 = -0.59962; z = -0.59962 / sqrt(1/6 + 1/9)
+    assert z[1] == pytest.approx(-1.13770, abs=1e-5)
+
+
+def test_log_ratio_is_hardie_with_zero_as_half():
+    assert log_ratio(10, 20, 5, 20) == 1.0
+    assert log_ratio(2, 20, 0, 20) == 2.0  # 2 / 0.5
+
+
+def test_table_marks_distinctive_terms_only_when_spread_over_paragraphs():
+    counts = pd.DataFrame({
+        "term": ["peace", "trade", "visit"], "kind": ["lemma"] * 3,
+        "count_a": [10, 5, 5], "count_b": [2, 8, 10],
+        "units_a": [1, 3, 3], "units_b": [2, 5, 6], "n_units_a": [6] * 3, "n_units_b": [8] * 3,
+        "example": ["peace", "trade", "visit"], "example_doc_id": ["d"] * 3,
+        "example_start_char": [0] * 3, "example_end_char": [5] * 3})
+    table = keyness_table(counts, 20, 20, groups=("A", "B"), prior_strength=3.0,
+                          z_threshold=1.96, min_units=2).set_index("term")
+    # prior strength 3 spread by corpus share: peace 12/40, trade 13/40, visit 15/40
+    assert table.loc["peace", "log_odds_z"] > 1.96
+    # ... but all 10 uses of "peace" sit in one paragraph of A: not distinctive
+    assert table.loc["peace", "distinctive_for"] == ""
+    table2 = keyness_table(counts.assign(units_a=[4, 3, 3]), 20, 20, groups=("A", "B"),
+                           prior_strength=3.0).set_index("term")
+    assert table2.loc["peace", "distinctive_for"] == "A"
+    assert table.loc["peace", "g2"] == pytest.approx(5.82206, abs=1e-5)  # signed: A uses it more
+    assert table.loc["visit", "g2"] < 0
+    assert table.loc["peace", "p"] == pytest.approx(0.01583, abs=1e-4)  # chi2(1) tail of 5.822
+    assert table.loc["peace", "rate_a"] == 500.0  # 10 per 20 words = 500 per 1,000
+    assert math.isclose(table.loc["peace", "unit_share_b"], 2 / 8)

@@ -1,0 +1,32 @@
+"""Bootstrap intervals and permutation tests on small, checkable data."""
+
+import numpy as np
+
+from pipeline.uncertainty import bootstrap_interval, compare_groups, ratio
+
+
+def test_ratio_of_sums():
+    assert ratio(np.array([2.0, 0, 1]), np.array([10.0, 5, 5])) == 0.15
+    assert ratio(np.zeros(2), np.zeros(2)) == 0.0
+
+
+def test_identical_groups_are_not_different_and_separated_ones_are():
+    rng = np.random.default_rng(0)
+    same = np.array([1.0, 0, 1, 0, 1, 0, 1, 0])
+    d = compare_groups(same, np.ones(8), same, np.ones(8), bootstrap=500, permutations=500,
+                       rng=rng)
+    assert d.difference == 0 and d.ci_low <= 0 <= d.ci_high and d.p_value > 0.9
+    ones, zeros = np.ones(20), np.zeros(20)
+    d = compare_groups(zeros, np.ones(20), ones, np.ones(20), bootstrap=500, permutations=500,
+                       rng=rng)
+    # all 1 against all 0: every bootstrap difference is exactly 1; no shuffle reaches it
+    assert (d.value_a, d.value_b, d.difference, d.ci_low, d.ci_high) == (0, 1, 1, 1, 1)
+    assert d.p_value == 1 / 501
+
+
+def test_interval_brackets_the_value_and_is_seeded():
+    num = np.array([1.0, 0, 0, 1, 1, 0, 0, 0, 1, 0])
+    a = bootstrap_interval(num, np.ones(10), 300, np.random.default_rng(3))
+    b = bootstrap_interval(num, np.ones(10), 300, np.random.default_rng(3))
+    assert a == b and a[0] < 0.4 < a[1]
+    assert all(np.isnan(bootstrap_interval(num[:1], np.ones(1), 300, np.random.default_rng(3))))
