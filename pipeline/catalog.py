@@ -43,7 +43,12 @@ KINDS = {".csv": "table", ".json": "json", ".spacy": "docs", ".png": "figure", "
 # Columns that always hold text, even when every value looks like a number.
 TEXT_COLUMNS = {"doc_id", "text", "path", "group", "title", "part", "lemma", "pos", "tag", "dep",
                 "source", "date", "notes", "term", "label", "canonical", "refers_to", "kind",
-                "marker", "frame", "method", "entity_a", "entity_b"}
+                "marker", "frame", "method", "entity_a", "entity_b", "example", "example_doc_id",
+                "category", "actor", "verb", "voice", "via", "role", "country", "third_parties",
+                "cues", "primary_frame", "match_frame", "match_group", "match_doc_id",
+                "numbers", "match_numbers", "numbers_agree", "tone", "scope", "level", "side_a",
+                "side_b", "measure", "unit", "group_a", "group_b", "finding", "evidence",
+                "distinctive_for", "agent_verbs", "patient_verbs", "relationship"}
 
 
 def artifact_kind(name: str) -> str:
@@ -107,6 +112,20 @@ def read_lexicon_file(path: Path) -> dict:
         raise CorpusError(f"Lexicon file is not valid UTF-8 TOML: {err}", where=str(path),
                           fix="correct the file (pipeline/data/ holds examples of the format)"
                           ) from None
+
+
+@dataclass(frozen=True)
+class FigureFiles:
+    """A saved chart as a stage input: its PNG bytes and SVG text."""
+
+    png: bytes
+    svg: str
+
+    def svg_data_uri(self) -> str:
+        """The SVG as a ``data:`` URI, for a self-contained page."""
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
 class ParsedDocs:
@@ -280,6 +299,8 @@ class Catalog:
             return ParsedDocs(path, self._vocab_loader())
         if kind == "text":
             return path.read_text(encoding="utf-8")
+        if kind == "figure":
+            return FigureFiles(path.read_bytes(), path.with_suffix(".svg").read_text("utf-8"))
         raise StageError(f"Artifact '{name}' ({kind}) cannot be an input",
                          fix="read tables, JSON, text or docs")
 

@@ -90,7 +90,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         seconds = f" {r.seconds:.1f} s" if r.status == "ran" else ""
         print(f"{r.name:<{width}}  {r.status:<10} {r.reason}{seconds}")
     if not args.dry:
-        print(f"outputs in {args.out}/ (tables/, figures/, run.json)")
+        report = Path(args.out) / "report.html"
+        where = f"; open {report}" if report.is_file() else ""
+        print(f"outputs in {args.out}/ (tables/, figures/, run.json){where}")
     return 0
 
 

@@ -232,6 +232,21 @@ class FramingSettings:
     }
 
 
+@dataclass(frozen=True)
+class ReportSettings:
+    """What the HTML report shows."""
+
+    title: str = ""
+    key_findings: int = 8
+    table_rows: int = 12
+    context_lines: int = 3
+    checks: ClassVar[dict[str, Check]] = {
+        "key_findings": _at_least(1),
+        "table_rows": _at_least(1),
+        "context_lines": _at_least(1),
+    }
+
+
 SECTIONS: dict[str, type] = {
     "corpus": CorpusSettings,
     "model": ModelSettings,
@@ -240,6 +255,7 @@ SECTIONS: dict[str, type] = {
     "entities": EntitySettings,
     "topics": TopicSettings,
     "framing": FramingSettings,
+    "report": ReportSettings,
 }
 
 
@@ -255,6 +271,7 @@ class Config:
     entities: EntitySettings = field(default_factory=EntitySettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
     framing: FramingSettings = field(default_factory=FramingSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
     files: tuple[str, ...] = ()
 
     def section(self, name: str) -> Any:

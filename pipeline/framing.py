@@ -38,9 +38,9 @@ from .frames import NONE, frame_definitions, sentence_frames
 from .keyness import keyness_table
 from .parse import sentences_of
 from .stance import RULE_CATEGORIES, sentence_stance, stance_categories
-from .terms import stop_words, term_occurrences
+from .terms import TermOptions, sentence_terms, stop_words, term_table
 from .tone import sentence_tone, tone_class
-from .uncertainty import bootstrap_interval
+from .uncertainty import bootstrap_intervals
 from .chart_style import new_figure
 
 BODY, COMMENT = "body", "comment"
@@ -70,9 +70,10 @@ def _mentions_by_doc(entities: pd.DataFrame, labels: Iterable[str]) -> dict[str,
 
 
 def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd.DataFrame,
-                      groups: dict[str, str], *, frame_cues, stance_cues,
+                      groups: dict[str, str], *, frame_cues, stance_cues, terms: TermOptions,
                       settings: FramingSettings, parse: ParseSettings) -> dict[str, pd.DataFrame]:
-    """Per-sentence measures of every body and comment sentence (repeats once)."""
+    """Per-sentence measures of every body and comment sentence (repeats once), and the
+    terms of the body sentences, in one pass over the parsed docs."""
     duplicates = set() if parse.keep_duplicates else set(
         zip(sentences.loc[sentences["duplicate_of"].notna(), "doc_id"],
             sentences.loc[sentences["duplicate_of"].notna(), "sentence_id"].astype(int),
@@ -80,7 +81,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     wanted = set(parse.body_parts) | {"comment"}
     actors_of = _mentions_by_doc(entities, settings.actor_labels)
     countries_of = _mentions_by_doc(entities, ["GPE"])
-    rows, frame_rows, marker_rows, role_rows, place_rows = [], [], [], [], []
+    rows, frame_rows, marker_rows, role_rows, place_rows, term_rows = [], [], [], [], [], []
     for doc in docs:
         info = doc.user_data
         if info["part"] not in wanted:
@@ -96,6 +97,8 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             key = (doc_id, sid)
             rows.append((doc_id, groups.get(doc_id, ""), scope, info["segment_id"], info["part"],
                          sid, start, end, n_words, 0.0, sent.text))
+            if scope == BODY:
+                term_rows.extend(sentence_terms(doc, k, sent, terms))
             primary, scores, matches = sentence_frames(sent, frame_cues)
             frame_rows.append((*key, primary, "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
@@ -136,7 +139,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     places = pd.DataFrame(place_rows, columns=["doc_id", "sentence_id", "start_char", "end_char",
                                                "text", "actor"])
     return {"sentences": sent_table, "frames": frames, "markers": markers, "roles": roles,
-            "places": places}
+            "places": places, "terms": term_table(term_rows)}
 
 
 def choose_sides(places: pd.DataFrame, sentences: pd.DataFrame, settings: FramingSettings,
@@ -188,14 +191,15 @@ def _share_rows(sentences: pd.DataFrame, column: str, categories: list[str], com
     for level, group, doc_id, part in units:
         if part.empty:
             continue
-        den = np.ones(len(part))
         flags = {c: (part[column] == c).to_numpy(float) for c in categories}
         for name, series in (extra or {}).items():
             flags[name] = series.loc[part.index].to_numpy(float)
-        for category, num in flags.items():
-            lo, hi = bootstrap_interval(num, den, settings.bootstrap, rng)
+        matrix = np.column_stack(list(flags.values()))
+        low, high = bootstrap_intervals(matrix, settings.bootstrap, rng)
+        for j, category in enumerate(flags):
+            num = matrix[:, j]
             rows.append((level, group, doc_id, category, int(num.sum()), len(part),
-                         round(num.sum() / len(part), 6), _r(lo), _r(hi)))
+                         round(num.sum() / len(part), 6), _r(low[j]), _r(high[j])))
     return rows
 
 
@@ -205,55 +209,74 @@ def _r(value: float) -> float:
 
 def _keyness_counts(occurrences: pd.DataFrame, sentences: pd.DataFrame,
                     compare: tuple[str, str]) -> tuple[pd.DataFrame, int, int]:
+    """Per term and kind: counts, paragraphs and an example in each compared group."""
     body = sentences[(sentences["scope"] == BODY) & sentences["group"].isin(compare)]
     occ = occurrences.merge(body[["doc_id", "sentence_id", "group"]], on=["doc_id", "sentence_id"])
     occ = occ[occ["kind"].isin(["word", "phrase"])].assign(
-        kind=lambda d: d["kind"].map({"word": "lemma", "phrase": "noun_phrase"}))
+        kind=lambda d: d["kind"].map({"word": "lemma", "phrase": "noun_phrase"}),
+        unit=lambda d: d["doc_id"] + "#" + d["segment_id"].astype(str))
     words = body.groupby("group")["n_words"].sum()
-    units = body.groupby("group").apply(lambda g: g[["doc_id", "segment_id"]]
-                                        .drop_duplicates().shape[0], include_groups=False)
-    occ["unit"] = occ["doc_id"] + "#" + occ["segment_id"].astype(str)
-    rows = []
-    for (term, kind), g in occ.groupby(["term", "kind"], sort=True):
-        by = g.groupby("group")
-        count = by.size()
-        unit_count = by["unit"].nunique()
-        first = g.iloc[0]
-        surfaces = Counter(g["text"])
-        example = max(surfaces, key=lambda s: (surfaces[s], s))
-        rows.append((term, kind, int(count.get(compare[0], 0)), int(count.get(compare[1], 0)),
-                     int(unit_count.get(compare[0], 0)), int(unit_count.get(compare[1], 0)),
-                     int(units.get(compare[0], 0)), int(units.get(compare[1], 0)), example,
-                     first["doc_id"], int(first["start_char"]), int(first["end_char"])))
-    table = pd.DataFrame(rows, columns=["term", "kind", "count_a", "count_b", "units_a", "units_b",
-                                        "n_units_a", "n_units_b", "example", "example_doc_id",
-                                        "example_start_char", "example_end_char"])
+    n_units = body.drop_duplicates(["doc_id", "segment_id"]).groupby("group").size()
+    key = ["term", "kind"]
+    counts = occ.groupby([*key, "group"]).size().unstack(fill_value=0) \
+        .reindex(columns=list(compare), fill_value=0)
+    units = occ.drop_duplicates([*key, "group", "unit"]).groupby([*key, "group"]).size() \
+        .unstack(fill_value=0).reindex(index=counts.index, columns=list(compare), fill_value=0)
+    forms = occ.groupby([*key, "text"]).size().rename("n").reset_index() \
+        .sort_values([*key, "n", "text"], ascending=[True, True, False, True]) \
+        .drop_duplicates(key).set_index(key)["text"]
+    first = occ.sort_values(["doc_id", "start_char", "end_char"]).drop_duplicates(key) \
+        .set_index(key)
+    table = pd.DataFrame({
+        "count_a": counts[compare[0]], "count_b": counts[compare[1]],
+        "units_a": units[compare[0]], "units_b": units[compare[1]],
+        "n_units_a": int(n_units.get(compare[0], 0)), "n_units_b": int(n_units.get(compare[1], 0)),
+        "example": forms.reindex(counts.index), "example_doc_id": first["doc_id"],
+        "example_start_char": first["start_char"], "example_end_char": first["end_char"],
+    }).reset_index()
     return table, int(words.get(compare[0], 0)), int(words.get(compare[1], 0))
+
+
+def _verb_lists(r: pd.DataFrame, role: str) -> pd.Series:
+    """'verb (n), ...' per document and actor, most frequent first."""
+    v = r[(r["role"] == role) & (r["verb"] != "")]
+    if v.empty:
+        return pd.Series(dtype=str)
+    n = v.groupby(["doc_id", "actor", "verb"]).size().rename("n").reset_index() \
+        .sort_values(["doc_id", "actor", "n", "verb"], ascending=[True, True, False, True])
+    n["item"] = n["verb"] + " (" + n["n"].astype(str) + ")"
+    return n.groupby(["doc_id", "actor"])["item"].agg(", ".join)
 
 
 def actor_table(roles: pd.DataFrame, tone: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Per document and actor: mentions, roles, verbs in each role, mean tone."""
+    columns = ["doc_id", "group", "actor", "label", "mentions", "agent", "patient", "other",
+               "agency", "agent_verbs", "patient_verbs", "mean_tone", "first_start_char",
+               "first_end_char"]
     body = sentences[sentences["scope"] == BODY][["doc_id", "sentence_id", "group"]]
     r = roles.merge(body, on=["doc_id", "sentence_id"]).merge(
         tone[["doc_id", "sentence_id", "compound"]], on=["doc_id", "sentence_id"])
-    rows = []
-    for (doc_id, actor), g in r.groupby(["doc_id", "actor"], sort=True):
-        agent, patient = int((g["role"] == AGENT).sum()), int((g["role"] == PATIENT).sum())
-        verbs = {role: Counter(v for v in g.loc[g["role"] == role, "verb"] if v)
-                 for role in (AGENT, PATIENT)}
-        rows.append((doc_id, g["group"].iloc[0], actor, Counter(g["label"]).most_common(1)[0][0],
-                     len(g), agent, patient, len(g) - agent - patient,
-                     round(agent / (agent + patient), 4) if agent + patient else float("nan"),
-                     ", ".join(f"{v} ({n})" for v, n in sorted(verbs[AGENT].items(),
-                                                               key=lambda x: (-x[1], x[0]))),
-                     ", ".join(f"{v} ({n})" for v, n in sorted(verbs[PATIENT].items(),
-                                                               key=lambda x: (-x[1], x[0]))),
-                     round(g.drop_duplicates("sentence_id")["compound"].mean(), 4),
-                     int(g["start_char"].iloc[0]), int(g["end_char"].iloc[0])))
-    return pd.DataFrame(rows, columns=["doc_id", "group", "actor", "label", "mentions", "agent",
-                                       "patient", "other", "agency", "agent_verbs",
-                                       "patient_verbs", "mean_tone", "first_start_char",
-                                       "first_end_char"])
+    if r.empty:
+        return pd.DataFrame(columns=columns)
+    r = r.sort_values(["doc_id", "start_char"]).assign(
+        is_agent=lambda d: d["role"] == AGENT, is_patient=lambda d: d["role"] == PATIENT)
+    key = ["doc_id", "actor"]
+    out = r.groupby(key).agg(group=("group", "first"), mentions=("role", "size"),
+                             agent=("is_agent", "sum"), patient=("is_patient", "sum"),
+                             first_start_char=("start_char", "first"),
+                             first_end_char=("end_char", "first"))
+    labels = r.groupby([*key, "label"]).size().rename("n").reset_index() \
+        .sort_values([*key, "n", "label"], ascending=[True, True, False, True]) \
+        .drop_duplicates(key).set_index(key)["label"]
+    out["label"] = labels
+    out["other"] = out["mentions"] - out["agent"] - out["patient"]
+    acted = out["agent"] + out["patient"]
+    out["agency"] = (out["agent"] / acted.where(acted > 0)).round(4)
+    out["agent_verbs"] = _verb_lists(r, AGENT)
+    out["patient_verbs"] = _verb_lists(r, PATIENT)
+    out["mean_tone"] = r.drop_duplicates([*key, "sentence_id"]).groupby(key)["compound"] \
+        .mean().round(4)
+    return out.reset_index()[columns]
 
 
 def framing(docs, sentences: pd.DataFrame, documents: pd.DataFrame, entities: pd.DataFrame,
@@ -268,8 +291,10 @@ def framing(docs, sentences: pd.DataFrame, documents: pd.DataFrame, entities: pd
     frame_cues = compile_cues(frames_def, nlp)
     stance_cues = compile_cues(stance_categories(stance_lexicon), nlp)
     parsed = docs
+    terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
     collected = collect_sentences(parsed, sentences, entities, groups, frame_cues=frame_cues,
-                                  stance_cues=stance_cues, settings=settings, parse=parse)
+                                  stance_cues=stance_cues, terms=terms, settings=settings,
+                                  parse=parse)
     sent = collected["sentences"]
     key = ["doc_id", "sentence_id"]
     tone = sent[key + ["part", "start_char", "end_char"]].copy()
@@ -308,9 +333,7 @@ def framing(docs, sentences: pd.DataFrame, documents: pd.DataFrame, entities: pd
         columns=["group", "doc_id", "country", "sentences"])
 
     stance = _stance_table(collected["markers"], sent, stance_cues.categories, compare)
-    occurrences = term_occurrences(parsed, sentences, parts=parse.body_parts, pos=settings.pos,
-                                   stop=stop_words(stopwords_lexicon),
-                                   keep_duplicates=parse.keep_duplicates)
+    occurrences = collected["terms"]
     counts, words_a, words_b = _keyness_counts(occurrences, sent, compare)
     background = _background(background_lexicon, settings)
     keyness = keyness_table(counts, words_a, words_b, groups=compare,
@@ -329,12 +352,57 @@ def framing(docs, sentences: pd.DataFrame, documents: pd.DataFrame, entities: pd
     figures = _charts(keyness, frame_shares, tone, sent, stance, actors, sides, compare, settings,
                       groups)
     return {"keyness": keyness, "frames_sentences": frames_sent, "frame_shares": frame_shares,
-            "tone": tone, "stance": stance, "stance_markers": collected["markers"],
+            "tone": tone, "tone_summary": tone_summary(tone, sent, compare, settings),
+            "stance": stance, "stance_markers": collected["markers"],
             "actors": actors, "actor_roles": roles, "relationship": relationship,
             "relationship_sentences": body_rel[key + ["relationship", "names_side_a",
                                                       "names_side_b", "third_parties"]],
             "third_parties": third_parties, "alignment": alignment,
             "framing_summary": summary, **figures}
+
+
+def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str],
+                 settings: FramingSettings) -> pd.DataFrame:
+    """Mean tone and shares of positive and negative sentences per segment, document and
+    scope, and group (body), with bootstrap intervals of the mean above segment level."""
+    columns = ["level", "group", "doc_id", "part", "segment_id", "sentences", "mean_compound",
+               "mean_low", "mean_high", "positive_share", "negative_share", "start_char",
+               "end_char"]
+    rng = np.random.default_rng(settings.random_state)
+    t = tone.merge(sent[["doc_id", "sentence_id", "group", "scope", "segment_id"]],
+                   on=["doc_id", "sentence_id"]).assign(
+        positive=lambda d: d["tone"] == "positive", negative=lambda d: d["tone"] == "negative")
+
+    def summarise(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+        return frame.groupby(key, sort=True).agg(
+            sentences=("compound", "size"), mean_compound=("compound", "mean"),
+            positive_share=("positive", "mean"), negative_share=("negative", "mean"),
+            start_char=("start_char", "min"), end_char=("end_char", "max")).reset_index()
+
+    body = t[(t["scope"] == BODY) & t["group"].isin(compare)]
+    groups = summarise(body, ["group"]).assign(level="group", doc_id="", scope=BODY,
+                                               start_char=None, end_char=None)
+    groups = groups.set_index("group").reindex([g for g in compare if g in set(groups["group"])]) \
+        .reset_index()
+    docs = summarise(t, ["group", "doc_id", "scope"]).assign(level="document")
+    segments = summarise(t, ["group", "doc_id", "scope", "segment_id"]).assign(level="segment")
+    for table, key in ((groups, ["group"]), (docs, ["group", "doc_id", "scope"])):
+        values = [g["compound"].to_numpy(float) for _, g in
+                  (body if table is groups else t).groupby(key, sort=True)]
+        if table is groups:
+            order = {g: i for i, g in enumerate(sorted(body["group"].unique()))}
+            values = [values[order[g]] for g in table["group"]]
+        bounds = [bootstrap_intervals(v[:, None], settings.bootstrap, rng) for v in values]
+        table["mean_low"] = [_r(float(lo[0])) for lo, _ in bounds]
+        table["mean_high"] = [_r(float(hi[0])) for _, hi in bounds]
+    segments["mean_low"] = segments["mean_high"] = float("nan")
+    out = pd.concat([groups, docs, segments], ignore_index=True).rename(columns={"scope": "part"})
+    out["segment_id"] = out["segment_id"].astype("Int64") if "segment_id" in out else None
+    for c in ("mean_compound", "positive_share", "negative_share"):
+        out[c] = out[c].astype(float).round(4)
+    for c in ("start_char", "end_char"):
+        out[c] = out[c].astype("Int64")
+    return out[columns]
 
 
 def _background(lexicons: list[Lexicon], settings: FramingSettings) -> dict[str, float] | None:
@@ -357,21 +425,30 @@ def _stance_table(markers: pd.DataFrame, sent: pd.DataFrame, categories: list[st
     all_categories = [*categories, *RULE_CATEGORIES]
     m = markers.merge(sent[["doc_id", "sentence_id", "scope", "group"]],
                       on=["doc_id", "sentence_id"])
-    rows = []
-    levels = [("document", g, d, s, sent[(sent["doc_id"] == d) & (sent["scope"] == s)],
-               m[(m["doc_id"] == d) & (m["scope"] == s)])
-              for (g, d, s) in sorted(set(zip(sent["group"], sent["doc_id"], sent["scope"])))]
-    levels += [("group", g, "", BODY, sent[(sent["group"] == g) & (sent["scope"] == BODY)],
-                m[(m["group"] == g) & (m["scope"] == BODY)]) for g in compare]
-    for level, group, doc_id, scope, s, mm in levels:
-        words = int(s["n_words"].sum())
-        counts = Counter(mm["category"])
-        for category in all_categories:
-            n = counts.get(category, 0)
-            rows.append((level, group, doc_id, scope, category, n, words,
-                         round(1000 * n / words, 4) if words else 0.0))
-    return pd.DataFrame(rows, columns=["level", "group", "doc_id", "part", "marker", "count",
-                                       "words", "per_1k_words"])
+    doc_key = ["group", "doc_id", "scope"]
+    words = sent.groupby(doc_key)["n_words"].sum()
+    counts = m.groupby([*doc_key, "category"]).size()
+    full = pd.MultiIndex.from_tuples([(*k, c) for k in words.index for c in all_categories],
+                                     names=[*doc_key, "category"])
+    doc_rows = counts.reindex(full, fill_value=0).rename("count").reset_index()
+    doc_rows["words"] = words.reindex(pd.MultiIndex.from_frame(doc_rows[doc_key])).to_numpy()
+    doc_rows.insert(0, "level", "document")
+    body = doc_rows[(doc_rows["scope"] == BODY) & doc_rows["group"].isin(compare)]
+    group_rows = body.groupby(["group", "category"], sort=False)[["count", "words"]].sum() \
+        .reset_index()
+    order = {c: i for i, c in enumerate(all_categories)}
+    group_rows = group_rows.assign(level="group", doc_id="", scope=BODY,
+                                   _g=group_rows["group"].map({g: i for i, g in enumerate(compare)}),
+                                   _c=group_rows["category"].map(order))
+    doc_rows = doc_rows.assign(_c=doc_rows["category"].map(order))
+    out = pd.concat([doc_rows.sort_values([*doc_key, "_c"], kind="stable"),
+                     group_rows.sort_values(["_g", "_c"], kind="stable")], ignore_index=True)
+    out["per_1k_words"] = np.where(out["words"] > 0,
+                                   (1000 * out["count"] / out["words"].where(out["words"] > 0, 1))
+                                   .round(4), 0.0)
+    out = out.rename(columns={"scope": "part", "category": "marker"})
+    return out[["level", "group", "doc_id", "part", "marker", "count", "words",
+                "per_1k_words"]].astype({"count": int, "words": int})
 
 
 def _charts(keyness, frame_shares, tone, sent, stance, actors, sides, compare, settings, groups):

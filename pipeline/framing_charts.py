@@ -70,22 +70,31 @@ def plot_fightin_words(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str]
     return ax
 
 
+def _grouped_barh(ax: Axes, rows: pd.DataFrame, key: str, value: str, compare: tuple[str, str],
+                  interval: tuple[str, str] | None = None) -> list[str]:
+    """Two bars per category (one per group) at y = category index; returns the categories."""
+    categories = list(dict.fromkeys(rows[key]))
+    height = 0.4
+    for i, group in enumerate(compare):
+        g = rows[rows["group"] == group].set_index(key).reindex(categories)
+        err = None
+        if interval:
+            err = np.vstack([(g[value] - g[interval[0]]).clip(lower=0).fillna(0),
+                             (g[interval[1]] - g[value]).clip(lower=0).fillna(0)])
+        ax.barh(np.arange(len(categories)) + (0.5 - i) * height, g[value], height, xerr=err,
+                color=GROUP_COLOURS[i], label=group,
+                error_kw={"elinewidth": 0.8, "ecolor": "#555555"})
+    ax.set_yticks(range(len(categories)), [c.replace("_", " ") for c in categories], fontsize=8)
+    ax.invert_yaxis()
+    return categories
+
+
 def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, str]) -> Axes:
     """Grouped bars: share of sentences per primary frame, per group, with bootstrap intervals."""
     rows = frame_shares[(frame_shares["level"] == "group") & (frame_shares["frame"] != "other")]
     if rows.empty:
         return _empty(ax, "no frames")
-    frames = list(dict.fromkeys(rows["frame"]))
-    height = 0.4
-    for i, group in enumerate(compare):
-        g = rows[rows["group"] == group].set_index("frame").reindex(frames)
-        y = np.arange(len(frames)) + (0.5 - i) * height
-        err = np.vstack([(g["share"] - g["share_low"]).clip(lower=0).fillna(0),
-                         (g["share_high"] - g["share"]).clip(lower=0).fillna(0)])
-        ax.barh(y, g["share"], height, xerr=err, color=GROUP_COLOURS[i], label=group,
-                error_kw={"elinewidth": 0.8, "ecolor": "#555555"})
-    ax.set_yticks(range(len(frames)), [f.replace("_", " ") for f in frames], fontsize=8)
-    ax.invert_yaxis()
+    _grouped_barh(ax, rows, "frame", "share", compare, ("share_low", "share_high"))
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlabel("share of body sentences with this primary frame (95% bootstrap interval)")
     ax.set_title("Primary frame of sentences (Policy Frames Codebook)")
@@ -131,14 +140,7 @@ def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str]) 
     rows = stance[stance["level"] == "group"]
     if rows.empty:
         return _empty(ax, "no markers")
-    markers = list(dict.fromkeys(rows["marker"]))
-    height = 0.4
-    for i, group in enumerate(compare):
-        g = rows[rows["group"] == group].set_index("marker").reindex(markers)
-        ax.barh(np.arange(len(markers)) + (0.5 - i) * height, g["per_1k_words"], height,
-                color=GROUP_COLOURS[i], label=group)
-    ax.set_yticks(range(len(markers)), [m.replace("_", " ") for m in markers], fontsize=8)
-    ax.invert_yaxis()
+    _grouped_barh(ax, rows, "marker", "per_1k_words", compare)
     ax.set_xlabel("markers per 1,000 words of article body")
     ax.set_title("Stance, hedging and attribution (Hyland 2005 and more)")
     ax.legend(fontsize=8)

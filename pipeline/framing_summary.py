@@ -22,6 +22,8 @@ from .uncertainty import compare_groups
 SUMMARY_COLUMNS = ["rank", "measure", "category", "unit", "group_a", "value_a", "group_b",
                    "value_b", "difference", "ci_low", "ci_high", "p_value", "n_a", "n_b",
                    "finding", "evidence"]
+_STANCE_TEXT = {"attributed_speech": "attributions (reporting verbs, 'according to')",
+                "self_mentions": "self-mentions", "modal_verbs": "modal verbs"}
 _RELATION_TEXT = {
     "both_sides": "names both sides of the relationship ({a} and {b})",
     "one_side": "names only one of the two sides",
@@ -132,9 +134,9 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
     for category in stance_categories:
         col = counts[category] if category in counts else pd.Series(dtype=float)
         s["n"] = [float(col.get(k, 0)) for k in zip(s["doc_id"], s["sentence_id"], strict=True)]
-        label = category.replace("_", " ")
+        label = _STANCE_TEXT.get(category, category.replace("_", " "))
         build.add("stance", category, "per 1,000 words", s, "n", "per_k",
-                  lambda vb, va, label=label: f"The {gb} uses {vb:.1f} {label} per 1,000 words, "
+                  lambda vb, va, label=label: f"The {gb} has {vb:.1f} {label} per 1,000 words, "
                   f"the {ga} {va:.1f}", s[s["n"] > 0].sort_values("n", ascending=False,
                                                                    kind="stable"))
 

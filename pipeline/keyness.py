@@ -58,8 +58,12 @@ def log_odds_z(y_a: np.ndarray, y_b: np.ndarray, prior: np.ndarray) -> tuple[np.
     Counts and prior are aligned arrays over the whole vocabulary.
     """
     n_a, n_b, a0 = y_a.sum(), y_b.sum(), prior.sum()
-    delta = (np.log((y_a + prior) / (n_a + a0 - y_a - prior))
-             - np.log((y_b + prior) / (n_b + a0 - y_b - prior)))
+    rest_a, rest_b = n_a + a0 - y_a - prior, n_b + a0 - y_b - prior
+    # a vocabulary of one term has no "other words": its odds are undefined, delta 0
+    defined = (rest_a > 0) & (rest_b > 0)
+    safe_a, safe_b = np.where(defined, rest_a, 1.0), np.where(defined, rest_b, 1.0)
+    delta = np.where(defined, np.log((y_a + prior) / safe_a) - np.log((y_b + prior) / safe_b),
+                     0.0)
     variance = 1.0 / (y_a + prior) + 1.0 / (y_b + prior)
     return delta, delta / np.sqrt(variance)
 

@@ -10,6 +10,7 @@ from .entities import entities
 from .framing import framing
 from .ingest import ingest
 from .parse import parse_corpus
+from .report import FIGURES, report
 from .runner import Stage
 from .topics import topics
 
@@ -67,7 +68,7 @@ STAGES: tuple[Stage, ...] = (
                 "tables/entities.csv", "lexicon:frames.toml", "lexicon:stance.toml",
                 "lexicon:stopwords.toml", "lexicon:entities.toml", "lexicon:background.toml"),
         outputs=("tables/keyness.csv", "tables/frames_sentences.csv", "tables/frame_shares.csv",
-                 "tables/tone.csv", "tables/stance.csv", "tables/stance_markers.csv",
+                 "tables/tone.csv", "tables/tone_summary.csv", "tables/stance.csv", "tables/stance_markers.csv",
                  "tables/actors.csv", "tables/actor_roles.csv", "tables/relationship.csv",
                  "tables/relationship_sentences.csv", "tables/third_parties.csv",
                  "tables/alignment.csv", "tables/framing_summary.csv",
@@ -78,5 +79,20 @@ STAGES: tuple[Stage, ...] = (
         uses_nlp=True,
         description="distinctive vocabulary, frames, tone, stance, actors, relationship, "
                     "aligned claims; every group difference with its interval and evidence",
+    ),
+    Stage(
+        name="report",
+        func=report,
+        inputs=("corpus", "tables/documents.csv", "tables/segments.csv", "tables/sentences.csv",
+                "tables/tokens.csv", "tables/entity_comparison.csv", "tables/entities.csv",
+                "tables/topics.csv", "tables/topic_selection.csv", "tables/doc_topics.csv",
+                "tables/keyness.csv", "tables/frame_shares.csv", "tables/tone_summary.csv",
+                "tables/stance.csv", "tables/actors.csv", "tables/alignment.csv",
+                "tables/relationship.csv", "tables/framing_summary.csv",
+                *(f"figures/{name}.png" for name in FIGURES)),
+        outputs=("report.html", "findings.md"),
+        settings=("report", "compare", "model", "parse", "framing"),
+        description="one self-contained HTML page of the whole comparison; key findings as "
+                    "Markdown",
     ),
 )

@@ -12,6 +12,7 @@ last is a noun; its key is the lemmas of its words joined by spaces. An
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
@@ -92,9 +93,60 @@ def phrase_key(span: Span) -> str | None:
     return " ".join(keys)  # type: ignore[arg-type]
 
 
-def _duplicate_sentences(sentences: pd.DataFrame) -> set[tuple[str, int]]:
+def duplicate_sentences(sentences: pd.DataFrame) -> set[tuple[str, int]]:
     dup = sentences[sentences["duplicate_of"].notna()]
     return set(zip(dup["doc_id"], dup["sentence_id"].astype(int), strict=True))
+
+
+@dataclass(frozen=True)
+class TermOptions:
+    """What counts as a term: kept POS tags, extra stop words, phrases, n-gram length."""
+
+    pos: frozenset[str]
+    stop: frozenset[str]
+    noun_phrases: bool = True
+    ngram_max: int = 1
+
+
+def sentence_terms(doc: Doc, sentence_index: int, sent: Span, options: TermOptions) -> list[tuple]:
+    """Term rows (TERM_COLUMNS) of one sentence of a parsed segment doc."""
+    info = doc.user_data
+    base = info["first_token_id"]
+    head = (info["doc_id"], info["segment_id"], info["part"],
+            info["first_sentence_id"] + sentence_index)
+    rows: list[tuple] = []
+    kept: list[tuple[Token, str]] = []
+    for token in sent:
+        key = is_term_token(token, options.pos, options.stop)
+        if key is not None:
+            kept.append((token, key))
+            a, b = file_offsets(doc, token.idx, token.idx + len(token))
+            rows.append((*head, base + token.i, 1, "word", key, token.pos_, a, b, token.text))
+    for n in range(2, options.ngram_max + 1):
+        for i in range(len(kept) - n + 1):
+            run = kept[i:i + n]
+            if run[-1][0].i - run[0][0].i != n - 1:
+                continue
+            span = doc[run[0][0].i:run[-1][0].i + 1]
+            a, b = file_offsets(doc, span.start_char, span.end_char)
+            rows.append((*head, base + span.start, n, "ngram", " ".join(k for _, k in run),
+                         span[-1].pos_, a, b, span.text))
+    if options.noun_phrases:
+        for chunk in sent.noun_chunks:
+            for span in phrase_spans(chunk, options.stop):
+                key = phrase_key(span)
+                if key is None:
+                    continue
+                a, b = file_offsets(doc, span.start_char, span.end_char)
+                rows.append((*head, base + span.start, len(span), "phrase", key,
+                             span[-1].pos_, a, b, span.text))
+    return rows
+
+
+def term_table(rows: list[tuple]) -> pd.DataFrame:
+    """Term rows as a table in reading order."""
+    table = pd.DataFrame(rows, columns=TERM_COLUMNS)
+    return table.sort_values(["doc_id", "token_id", "kind"], kind="stable").reset_index(drop=True)
 
 
 def term_occurrences(docs: Iterable[Doc], sentences: pd.DataFrame, *, parts: Iterable[str],
@@ -107,45 +159,15 @@ def term_occurrences(docs: Iterable[Doc], sentences: pd.DataFrame, *, parts: Ite
     document-level id of the term's first token (as in tokens.csv). N-grams of 2
     to ``ngram_max`` adjacent word terms are added as kind ``ngram``.
     """
-    parts, pos_set = set(parts), frozenset(pos)
-    duplicates = set() if keep_duplicates else _duplicate_sentences(sentences)
+    parts = set(parts)
+    options = TermOptions(frozenset(pos), stop, noun_phrases, ngram_max)
+    duplicates = set() if keep_duplicates else duplicate_sentences(sentences)
     rows: list[tuple] = []
     for doc in docs:
         info = doc.user_data
         if info["part"] not in parts:
             continue
-        doc_id, base = info["doc_id"], info["first_token_id"]
         for k, sent in enumerate(sentences_of(doc)):
-            sentence_id = info["first_sentence_id"] + k
-            if (doc_id, sentence_id) in duplicates:
-                continue
-            head = (doc_id, info["segment_id"], info["part"], sentence_id)
-            kept: list[tuple[Token, str]] = []
-            for token in sent:
-                key = is_term_token(token, pos_set, stop)
-                if key is not None:
-                    kept.append((token, key))
-                    a, b = file_offsets(doc, token.idx, token.idx + len(token))
-                    rows.append((*head, base + token.i, 1, "word", key, token.pos_, a, b,
-                                 token.text))
-            for n in range(2, ngram_max + 1):
-                for i in range(len(kept) - n + 1):
-                    run = kept[i:i + n]
-                    if run[-1][0].i - run[0][0].i != n - 1:
-                        continue
-                    span = doc[run[0][0].i:run[-1][0].i + 1]
-                    a, b = file_offsets(doc, span.start_char, span.end_char)
-                    rows.append((*head, base + span.start, n, "ngram",
-                                 " ".join(k for _, k in run), span[-1].pos_, a, b, span.text))
-            if not noun_phrases:
-                continue
-            for chunk in sent.noun_chunks:
-                for span in phrase_spans(chunk, stop):
-                    key = phrase_key(span)
-                    if key is None:
-                        continue
-                    a, b = file_offsets(doc, span.start_char, span.end_char)
-                    rows.append((*head, base + span.start, len(span), "phrase", key,
-                                 span[-1].pos_, a, b, span.text))
-    table = pd.DataFrame(rows, columns=TERM_COLUMNS)
-    return table.sort_values(["doc_id", "token_id", "kind"], kind="stable").reset_index(drop=True)
+            if (info["doc_id"], info["first_sentence_id"] + k) not in duplicates:
+                rows.extend(sentence_terms(doc, k, sent, options))
+    return term_table(rows)

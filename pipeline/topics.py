@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -403,6 +404,7 @@ def topics(docs, segments: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
            compare: tuple[str, str]) -> dict[str, object]:
     """Stage function: topic model over paragraphs, key terms per document, four charts."""
     settings = topics
+    began = time.perf_counter()
     parts = (set(settings.unit_parts) | set(parse.body_parts) | {"comment"}) & set(parse.parts)
     occurrences = term_occurrences(
         docs, sentences, parts=parts, pos=settings.pos, stop=stop_words(stopwords_lexicon),
@@ -411,8 +413,13 @@ def topics(docs, segments: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
     units, unit_terms = topic_units(segments, occurrences, settings, parse.parts)
     body = units["scope"].to_numpy() == "body"
     body_terms = [t for t, b in zip(unit_terms, body, strict=True) if b]
+    log.info("topics: %d article units, %d comment units; terms read in %.1f s",
+             int(body.sum()), int((~body).sum()), time.perf_counter() - began)
+    began = time.perf_counter()
     model, candidates, best = fit_topics(
         body_terms, reference_texts(occurrences, units, unit_terms, settings), settings)
+    log.info("topics: %d topics chosen; %d candidates fitted %d times each in %.1f s",
+             best.k, len(candidates), settings.seeds, time.perf_counter() - began)
     weights = model.unit_weights(unit_terms)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
 

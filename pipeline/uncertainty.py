@@ -49,6 +49,27 @@ def bootstrap_interval(num: np.ndarray, den: np.ndarray, n: int, rng: np.random.
     return float(lo), float(hi)
 
 
+def bootstrap_intervals(values: np.ndarray, n: int, rng: np.random.Generator,
+                        level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap intervals of the column means of ``values`` (rows resampled).
+
+    One set of resamples serves every column (e.g. one flag column per category).
+    NaN when there are fewer than two rows or ``n`` is 0.
+    """
+    rows, cols = values.shape
+    if n == 0 or rows < 2:
+        nan = np.full(cols, np.nan)
+        return nan, nan.copy()
+    step = max(1, min(CHUNK, 4_000_000 // max(rows * cols, 1)))
+    means = []
+    for start in range(0, n, step):
+        draws = rng.integers(0, rows, size=(min(step, n - start), rows))
+        means.append(values[draws].mean(axis=1))
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(np.concatenate(means), [tail, 100 - tail], axis=0)
+    return lo, hi
+
+
 def math_nan() -> float:
     return float("nan")
 

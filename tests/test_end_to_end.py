@@ -85,24 +85,24 @@ def _runner(out, nlp, config=None):
 def test_rerun_skips_and_a_setting_reruns_only_its_stages(tmp_path, bundled_run, nlp):
     out = tmp_path / "out"
     shutil.copytree(bundled_run, out)
-    assert [r.status for r in _runner(out, nlp).run()] == ["skipped"] * 5
+    assert [r.status for r in _runner(out, nlp).run()] == ["skipped"] * 6
     config_file = tmp_path / "c.toml"
     config_file.write_text("[parse]\nnear_duplicate_threshold = 0.95\n")
     results = _runner(out, nlp, load_config(config_file)).run()
     assert [(r.status, r.reason) for r in results[:2]] == [("skipped", "up to date"),
                                                            ("ran", "settings changed")]
-    # entities, topics and framing read the parse outputs and [parse]
-    assert [r.status for r in results[2:]] == ["ran", "ran", "ran"]
+    # entities, topics, framing and the report read the parse outputs and [parse]
+    assert [r.status for r in results[2:]] == ["ran", "ran", "ran", "ran"]
     config_file.write_text("[ingest]\nheading_max_words = 3\n")
     results = _runner(out, nlp, load_config(config_file)).run()
-    assert [r.status for r in results] == ["ran"] * 5
+    assert [r.status for r in results] == ["ran"] * 6
     assert results[1].reason == "input tables/segments.csv changed"
     config_file.write_text('[ingest]\nheading_max_words = 3\n[entities]\nperson_aliasing = "off"\n')
     results = _runner(out, nlp, load_config(config_file)).run()
     # entities changes entities.csv, which framing reads and topics does not
     assert [(r.name, r.status) for r in results] == [
         ("ingest", "skipped"), ("parse", "skipped"), ("entities", "ran"), ("topics", "skipped"),
-        ("framing", "ran")]
+        ("framing", "ran"), ("report", "ran")]
 
 
 def test_same_input_gives_byte_identical_tables(tmp_path, bundled_run, nlp):

@@ -60,3 +60,19 @@ def test_table_marks_distinctive_terms_only_when_spread_over_paragraphs():
     assert table.loc["peace", "p"] == pytest.approx(0.01583, abs=1e-4)  # chi2(1) tail of 5.822
     assert table.loc["peace", "rate_a"] == 500.0  # 10 per 20 words = 500 per 1,000
     assert math.isclose(table.loc["peace", "unit_share_b"], 2 / 8)
+
+
+def test_background_prior_changes_the_shrinkage_not_the_counts():
+    counts = pd.DataFrame({
+        "term": ["peace", "trade"], "kind": ["lemma"] * 2, "count_a": [10, 5],
+        "count_b": [2, 8], "units_a": [4, 3], "units_b": [2, 5], "n_units_a": [6] * 2,
+        "n_units_b": [8] * 2, "example": ["peace", "trade"], "example_doc_id": ["d"] * 2,
+        "example_start_char": [0] * 2, "example_end_char": [5] * 2})
+    # a background where "peace" is very common: its prior is strong, its log-odds shrunk
+    # towards 0 (0.48 against 1.33 when its prior is weak)
+    common = keyness_table(counts, 20, 20, groups=("A", "B"), prior_strength=100.0,
+                           background={"peace": 990.0, "trade": 10.0}).set_index("term")
+    rare = keyness_table(counts, 20, 20, groups=("A", "B"), prior_strength=100.0,
+                         background={"peace": 10.0, "trade": 990.0}).set_index("term")
+    assert 0 < common.loc["peace", "log_odds"] < rare.loc["peace", "log_odds"]
+    assert common.loc["peace", "g2"] == rare.loc["peace", "g2"]  # G2 has no prior

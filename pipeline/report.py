@@ -1,0 +1,264 @@
+"""Stage ``report``: one self-contained HTML page (and findings.md) from the run's tables.
+
+The page is rendered from ``pipeline/templates/report.html.j2`` with Jinja2;
+every chart is embedded as an SVG ``data:`` URI and the styles are inline, so
+the file opens offline in any browser and can be mailed or archived as it is.
+Every number on the page leads to text: key findings, distinctive terms and
+entities list sentences in context (doc_id and offsets into the original
+file); long tables are cut with a link to the full CSV beside the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+import spacy
+
+from .catalog import FigureFiles
+from .config import FramingSettings, ModelSettings, ParseSettings, ReportSettings, settings_dict
+from .corpus import Corpus
+from .spacy_pipeline import pipeline_version
+
+TEMPLATES = Path(__file__).with_name("templates")
+FIGURES = ("top_entities", "entity_networks", "topic_prevalence", "topic_terms",
+           "topic_selection_scores", "key_terms", "distinctive_terms", "fightin_words",
+           "frame_share_bars", "tone_arcs", "stance_rates", "actor_agency")
+
+
+def _fmt(value, unit: str = "") -> str:
+    """A number as the page shows it: shares as %, rates with one decimal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "share":
+        return f"{100 * value:.0f}%"
+    if unit == "score":
+        return f"{value:+.2f}"
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+    return str(value)
+
+
+class SentenceIndex:
+    """Sentences by document and offsets, to show evidence in context."""
+
+    def __init__(self, sentences: pd.DataFrame) -> None:
+        self.rows = sentences.set_index(["doc_id", "sentence_id"])
+        self.by_span = {(d, int(a)): (int(s), int(b)) for d, s, a, b in zip(
+            sentences["doc_id"], sentences["sentence_id"], sentences["start_char"],
+            sentences["end_char"], strict=True)}
+
+    def line(self, doc_id: str, sentence_id: int, start: int | None = None,
+             end: int | None = None) -> dict:
+        """A context line: the sentence split around the highlighted span (if any)."""
+        row = self.rows.loc[(doc_id, int(sentence_id))]
+        text, s0 = row["text"], int(row["start_char"])
+        if start is None or end is None:
+            before, mark, after = text, "", ""
+        else:
+            a, b = max(0, start - s0), max(0, end - s0)
+            before, mark, after = text[:a], text[a:b], text[b:]
+        return {"doc_id": doc_id, "start": s0, "end": int(row["end_char"]), "part": row["part"],
+                "before": before, "mark": mark, "after": after}
+
+    def evidence(self, evidence: str) -> list[dict]:
+        """Lines for ``doc:start-end | ...`` references (sentence spans or term spans)."""
+        lines = []
+        if not isinstance(evidence, str) or not evidence:
+            return lines
+        for item in evidence.split(" | "):
+            doc_id, _, span = item.rpartition(":")
+            start, end = (int(x) for x in span.split("-"))
+            hit = self.by_span.get((doc_id, start))
+            if hit is not None and hit[1] == end:
+                lines.append(self.line(doc_id, hit[0]))
+                continue
+            inside = self.rows.loc[doc_id] if doc_id in self.rows.index.get_level_values(0) \
+                else None
+            if inside is None:
+                continue
+            match = inside[(inside["start_char"] <= start) & (inside["end_char"] >= end)]
+            if not match.empty:
+                lines.append(self.line(doc_id, int(match.index[0]), start, end))
+        return lines
+
+
+def term_lines(tokens: pd.DataFrame, body: pd.DataFrame, index: SentenceIndex, term: str,
+               group_docs: list[str], n: int) -> list[dict]:
+    """Sentences of the given documents where a lemma occurs, the word highlighted."""
+    words = term.split()
+    hits = tokens[(tokens["lemma_lower"] == words[0]) & tokens["doc_id"].isin(group_docs)]
+    hits = hits.merge(body[["doc_id", "sentence_id"]], on=["doc_id", "sentence_id"])
+    return [index.line(r.doc_id, r.sentence_id, r.start_char, r.end_char)
+            for r in hits.head(n).itertuples()]
+
+
+def _table(df: pd.DataFrame, columns: list[str], rows: int, csv: str,
+           formats: dict[str, str] | None = None) -> dict:
+    formats = formats or {}
+    shown = df[columns].head(rows)
+    body = [[_fmt(v, formats.get(c, "")) for c, v in zip(columns, r, strict=True)]
+            for r in shown.itertuples(index=False)]
+    return {"columns": columns, "rows": body, "total": len(df), "csv": csv}
+
+
+def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
+           sentences: pd.DataFrame, tokens: pd.DataFrame, entity_comparison: pd.DataFrame,
+           entities: pd.DataFrame, topics: pd.DataFrame, topic_selection: pd.DataFrame,
+           doc_topics: pd.DataFrame, keyness: pd.DataFrame, frame_shares: pd.DataFrame,
+           tone_summary: pd.DataFrame, stance: pd.DataFrame, actors: pd.DataFrame,
+           alignment: pd.DataFrame, relationship: pd.DataFrame, framing_summary: pd.DataFrame,
+           *, report: ReportSettings, compare: tuple[str, str], model: ModelSettings,
+           parse: ParseSettings, framing: FramingSettings,
+           **figures: FigureFiles) -> dict[str, str]:
+    """Stage function: report.html and findings.md; ``figures`` are the charts, by name."""
+    ga, gb = compare
+    settings = report
+    title = settings.title or f"How the {ga} and the {gb} frame the story"
+    index = SentenceIndex(sentences)
+    body_parts = set(parse.body_parts)
+    dup = sentences["duplicate_of"].notna() if not parse.keep_duplicates else False
+    body = sentences[sentences["part"].isin(body_parts) & ~dup]
+    tokens = tokens.assign(lemma_lower=tokens["lemma"].str.lower())
+    docs_of = {g: sorted(documents.loc[documents["group"] == g, "doc_id"]) for g in compare}
+
+    measured = framing_summary[framing_summary["measure"] != "distinctive term"]
+    findings = []
+    for row in measured.head(settings.key_findings).itertuples():
+        findings.append({"rank": int(row.rank), "finding": row.finding, "anchor": f"f{row.rank}",
+                         "value_a": _fmt(row.value_a, row.unit), "value_b": _fmt(row.value_b,
+                                                                                 row.unit),
+                         "measure": row.measure, "category": row.category.replace("_", " "),
+                         "lines": index.evidence(row.evidence)[:settings.context_lines]})
+
+    groups = []
+    for g in compare:
+        docs = documents[documents["group"] == g]
+        groups.append({"name": g, "description": corpus.group_descriptions.get(g, ""),
+                       "documents": len(docs), "words": int(docs["n_words"].sum())})
+    excluded = segments[segments["part"].isin(["boilerplate", "byline", "comment"])]
+    overview = _table(documents, [c for c in ["doc_id", "group", "title", "n_words", "n_sentences",
+                                   "n_duplicate_sentences", "flesch_reading_ease", "mtld",
+                                   "n_comment_words"] if c in documents], settings.table_rows,
+                      "tables/documents.csv")
+
+    names = entity_comparison[entity_comparison["label"].isin(
+        ["PERSON", "NORP", "ORG", "GPE", "LOC", "EVENT", "FAC", "LAW", "WORK_OF_ART", "PRODUCT"])]
+    top_entities = names.sort_values(["mentions_a", "mentions_b"], ascending=False) \
+        if "mentions_a" in names else names
+    entity_context = []
+    for canonical in top_entities["canonical"].head(3):
+        rows = entities[(entities["canonical"] == canonical) & entities["part"].isin(body_parts)]
+        entity_context.append({"name": canonical, "lines": [
+            index.line(r.doc_id, r.sentence_id, r.start_char, r.end_char)
+            for r in rows.head(settings.context_lines).itertuples()]})
+
+    lemmas = keyness[keyness["kind"] == "lemma"]
+    term_context = []
+    for group, sign in ((ga, 1), (gb, -1)):
+        units = lemmas["units_a"] if sign > 0 else lemmas["units_b"]
+        top = lemmas[(sign * lemmas["log_odds_z"] > 0) & (units >= framing.min_units)] \
+            .sort_values("log_odds_z", ascending=sign < 0).head(3)
+        for row in top.itertuples():
+            term_context.append({"term": row.term, "group": group, "z": f"{row.log_odds_z:+.2f}",
+                                 "counts": f"{row.count_a} / {row.count_b}",
+                                 "lines": term_lines(tokens, body, index, row.term,
+                                                     docs_of[group], settings.context_lines)})
+
+    aligned = alignment[alignment["aligned"] & alignment["mutual"] & (alignment["group"] == ga)] \
+        .sort_values("similarity", ascending=False).head(settings.table_rows)
+    pairs = [{"similarity": f"{r.similarity:.2f}", "a": index.line(r.doc_id, r.sentence_id),
+              "b": index.line(r.match_doc_id, r.match_sentence_id),
+              "frames": f"{r.frame} / {r.match_frame}".replace("_", " "),
+              "tone": f"{r.compound:+.2f} / {r.match_compound:+.2f}",
+              "numbers": r.numbers_agree if isinstance(r.numbers_agree, str) else ""}
+             for r in aligned.itertuples()]
+    only = {g: [index.line(r.doc_id, r.sentence_id) for r in alignment[
+        (alignment["group"] == g) & ~alignment["aligned"]].sort_values(
+        "similarity").head(settings.context_lines).itertuples()] for g in compare}
+    share_aligned = {g: _fmt(alignment.loc[alignment["group"] == g, "aligned"].mean(), "share")
+                     if (alignment["group"] == g).any() else "–" for g in compare}
+
+    versions = {"python": __import__("platform").python_version(), "spacy": spacy.__version__,
+                "spaCy pipeline": f"{model.name} {pipeline_version(model.name)}".strip(),
+                "pandas": pd.__version__, "jinja2": jinja2.__version__}
+    frame_rows = frame_shares[frame_shares["level"] == "group"].pivot_table(
+        index="frame", columns="group", values="share").reindex(columns=list(compare)) \
+        .reset_index().sort_values(list(compare), ascending=False)
+    context = {
+        "title": title, "compare": compare, "groups": groups, "findings": findings,
+        "overview": overview,
+        "excluded": _table(excluded.assign(text=excluded["text"].str.slice(0, 90)),
+                           ["doc_id", "part", "text"], settings.table_rows,
+                           "tables/segments.csv"),
+        "figures": {name: figures[name].svg_data_uri() for name in FIGURES if name in figures},
+        "entities_table": _table(top_entities, [c for c in ["canonical", "label", "mentions_a",
+                                                           "mentions_b", "only_in"]
+                                                if c in top_entities], settings.table_rows,
+                                 "tables/entity_comparison.csv"),
+        "entity_context": entity_context,
+        "selection": _table(topic_selection, ["n_topics", "coherence", "stability", "chosen"],
+                            settings.table_rows, "tables/topic_selection.csv"),
+        "topic_labels": topics.drop_duplicates("topic_id")[["topic_id", "label", "coherence",
+                                                            "stability"]].to_dict("records"),
+        "keyness_table": _table(lemmas.reindex(lemmas["log_odds_z"].abs()
+                                               .sort_values(ascending=False).index),
+                                ["term", "count_a", "count_b", "rate_a", "rate_b", "log_odds_z",
+                                 "g2", "log_ratio", "units_a", "units_b", "distinctive_for"],
+                                settings.table_rows, "tables/keyness.csv"),
+        "term_context": term_context,
+        "frames_table": _table(frame_rows, ["frame", *compare], 20, "tables/frame_shares.csv",
+                               {g: "share" for g in compare}),
+        "tone_table": _table(tone_summary[tone_summary["level"] != "segment"],
+                             ["level", "group", "doc_id", "part", "sentences", "mean_compound",
+                              "mean_low", "mean_high", "positive_share", "negative_share"],
+                             settings.table_rows, "tables/tone_summary.csv",
+                             {"positive_share": "share", "negative_share": "share"}),
+        "stance_table": _table(stance[stance["level"] == "group"].pivot_table(
+            index="marker", columns="group", values="per_1k_words").reindex(
+            columns=list(compare)).reset_index(), ["marker", *compare], 20, "tables/stance.csv"),
+        "actors_table": _table(actors.sort_values("mentions", ascending=False),
+                               ["doc_id", "actor", "mentions", "agent", "patient", "agency",
+                                "agent_verbs", "mean_tone"], settings.table_rows,
+                               "tables/actors.csv"),
+        "relationship_table": _table(relationship[relationship["level"] == "group"],
+                                     ["group", "category", "sentences", "total", "share",
+                                      "share_low", "share_high"], 20, "tables/relationship.csv",
+                                     {"share": "share", "share_low": "share",
+                                      "share_high": "share"}),
+        "sides": (relationship["side_a"].iloc[0], relationship["side_b"].iloc[0])
+        if not relationship.empty else ("", ""),
+        "pairs": pairs, "only": only, "share_aligned": share_aligned,
+        "settings": {name: settings_dict(value) for name, value in (
+            ("model", model), ("parse", parse), ("framing", framing))},
+        "versions": versions,
+        "input_hashes": corpus.fingerprint(),
+        "run_date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    page = env.get_template("report.html.j2").render(**context)
+    return {"report": page, "findings": findings_markdown(title, measured, settings.key_findings,
+                                                          index)}
+
+
+def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: SentenceIndex) -> str:
+    """The key findings as Markdown, each with its evidence sentences quoted."""
+    lines = [f"# {title}: key findings", ""]
+    for row in measured.head(n).itertuples():
+        lines.append(f"{row.rank}. {row.finding}")
+        for line in index.evidence(row.evidence)[:2]:
+            text = " ".join(f"{line['before']}{line['mark']}{line['after']}".split())
+            lines.append(f"   - “{html.unescape(text)}” ({line['doc_id']}, "
+                         f"characters {line['start']}–{line['end']})")
+    lines.append("")
+    lines.append("Differences are group B minus group A; intervals are 95% bootstrap intervals "
+                 "over sentences and p-values permutation tests; see outputs/README.md for what "
+                 "they mean with few documents.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,104 @@
+"""The HTML report: contents from the tables, and a real render in headless Chromium."""
+
+import re
+from pathlib import Path
+
+
+from pipeline.catalog import read_table
+from pipeline.config import load_config
+from pipeline.runner import Runner
+from pipeline.stages import STAGES
+
+from .conftest import OPED, REPO, original_text, write_corpus
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+# as the machine notes advise: no background connections, no sandbox as root
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def render(page_path: Path, screenshot: Path) -> dict:
+    """Open the page in headless Chromium; what loaded, what was requested, what was logged."""
+    from playwright.sync_api import sync_playwright
+
+    requests, console = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: console.append(("error", str(e))))
+        page.goto(page_path.as_uri(), wait_until="load")
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight, "
+                   "e.getBoundingClientRect().width, e.alt])")
+        headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
+        text = page.inner_text("body")
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+        browser.close()
+    return {"requests": requests, "console": console, "images": images, "headings": headings,
+            "text": text}
+
+
+def test_report_renders_completely_offline_in_chromium(bundled_run):
+    assert CHROMIUM.is_file(), "Chromium missing: .ci/run installs Debian's chromium package"
+    shot = ARTIFACTS / "report.png"
+    seen = render(bundled_run / "report.html", shot)
+    assert len(seen["images"]) >= 12
+    for complete, width, height, shown_width, alt in seen["images"]:
+        assert complete and width > 0 and height > 0 and shown_width > 0, alt
+    page = (bundled_run / "report.html").as_uri()
+    outside = [u for u in seen["requests"] if u != page and not u.startswith("data:")]
+    assert outside == []
+    assert [m for m in seen["console"] if m[0] in ("error", "warning")] == []
+    assert seen["headings"] == ["Key findings", "Corpus", "Entities", "Topics",
+                                "Distinctive vocabulary", "Frames", "Tone", "Stance and hedging",
+                                "Actors", "The relationship", "Shared and one-sided claims",
+                                "Method notes"]
+    assert shot.stat().st_size > 50_000
+
+
+def test_report_is_self_contained_and_filled_from_the_tables(bundled_run):
+    page = (bundled_run / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", page)
+    assert "<script" not in page
+    summary = read_table(bundled_run / "tables" / "framing_summary.csv")
+    first = summary.iloc[0]
+    assert first.finding.replace("'", "&#39;") in page
+    # its evidence sentence is quoted, with its offsets
+    doc_id, span = first.evidence.split(" | ")[0].rsplit(":", 1)
+    start, end = (int(x) for x in span.split("-"))
+    sentence = original_text(doc_id)[start:end]
+    assert f"{doc_id}, characters {start}–{end}" in page
+    assert sentence.replace("’", "’")[:40] in page
+    assert "Bilawal Bhutto Zardari" in page and "overview-pakistan-japan" in page
+    findings = (bundled_run / "findings.md").read_text(encoding="utf-8")
+    assert findings.splitlines()[2] == f"1. {first.finding}"
+    assert f"({OPED}, characters" in findings
+
+
+def test_report_of_another_corpus_uses_its_groups_and_names(tmp_path, nlp):
+    texts = {
+        "a1": ("wire", "Kenya and Brazil signed a trade pact in Nairobi.\n\n"
+               "Kenya hopes exports of tea to Brazil will grow.\n\nBrazil and Kenya agreed."),
+        "a2": ("wire", "Trade between Kenya and Brazil rose.\n\nBrazil imported tea from Kenya."),
+        "b1": ("column", "I doubt Kenya should trust Brazil.\n\nChina may matter more to Kenya "
+               "than Brazil does.\n\nWill Brazil keep its word?"),
+    }
+    corpus = write_corpus(tmp_path / "corpus", texts)
+    config = tmp_path / "c.toml"
+    config.write_text('compare = ["wire", "column"]\n[topics]\nmin_df = 1\n'
+                      'n_topics_range = [2, 3]\n', encoding="utf-8")
+    runner = Runner(STAGES, load_config(config), corpus, tmp_path / "out")
+    runner._nlp = nlp
+    runner.run()
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "How the wire and the column frame the story" in page
+    assert "Kenya" in page and "Brazil" in page
+    assert "overview" not in page and "Pakistan" not in page
+    seen = render(tmp_path / "out" / "report.html", tmp_path / "other.png")
+    assert all(img[1] > 0 for img in seen["images"])
+    assert [m for m in seen["console"] if m[0] == "error"] == []
