@@ -248,18 +248,21 @@ class Catalog:
     """Reads and writes the artifacts of one output folder."""
 
     def __init__(self, out_dir: Path, corpus_loader: Callable[[], Any],
-                 vocab_loader: Callable[[], Vocab]) -> None:
+                 vocab_loader: Callable[[], Vocab], lexicon_dirs: tuple[Path, ...] = ()) -> None:
         self.out_dir = Path(out_dir)
         self._corpus_loader = corpus_loader
         self._vocab_loader = vocab_loader
+        self.lexicon_dirs = tuple(Path(d) for d in lexicon_dirs)
 
     def path(self, name: str) -> Path:
         return self.out_dir / name
 
     def lexicon_files(self, name: str) -> list[Path]:
-        """The files behind ``lexicon:NAME``: general first, then the corpus folder's."""
+        """The files behind ``lexicon:NAME``: general first, then the corpus folder's, then
+        those of ``[corpus] lexicon_dir``."""
         file_name = name[len(LEXICON_PREFIX):]
-        candidates = [PACKAGE_DATA / file_name, self._corpus_loader().root / file_name]
+        candidates = [PACKAGE_DATA / file_name, self._corpus_loader().root / file_name,
+                      *(d / file_name for d in self.lexicon_dirs)]
         return [p for p in candidates if p.is_file()]
 
     def exists(self, name: str) -> bool:

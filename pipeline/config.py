@@ -60,6 +60,7 @@ class CorpusSettings:
 
     manifest: str = ""
     group_column: str = "group"
+    lexicon_dir: str = ""
     checks: ClassVar[dict[str, Check]] = {}
 
 

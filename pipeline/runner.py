@@ -31,7 +31,7 @@ import spacy
 from .catalog import CORPUS, LEXICON_PREFIX, Catalog, artifact_key, artifact_kind
 from .config import Config, load_config, settings_hash
 from .corpus import Corpus, check_compare, load_corpus
-from .errors import RunLockedError, StageError, did_you_mean
+from .errors import ConfigError, RunLockedError, StageError, did_you_mean
 from .spacy_pipeline import load_spacy_pipeline, pipeline_version
 
 log = logging.getLogger(__name__)
@@ -72,27 +72,46 @@ class StageResult:
     seconds: float = 0.0
 
 
+def _referenced_names(code) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            names |= _referenced_names(const)
+    return names
+
+
 def code_hash(func: Callable[..., Any]) -> str:
-    """Hash of the stage function's module source and the pipeline modules it uses."""
+    """Hash of the stage function's code and of the pipeline modules it uses.
+
+    A function of a module is hashed with its whole module and the pipeline
+    modules that module imports. A function written in a notebook or script
+    (``__main__``) is hashed with its own source and the pipeline modules of the
+    names it refers to, so defining other things in the notebook changes nothing.
+    """
     module = inspect.getmodule(func)
+    in_main = module is None or module.__name__ == "__main__"
     sources: list[str] = []
     try:
-        sources.append(inspect.getsource(module) if module and module.__name__ != "__main__"
-                       else inspect.getsource(func))
+        sources.append(inspect.getsource(func) if in_main else inspect.getsource(module))
     except (OSError, TypeError):
         code = func.__code__
         sources.append(repr((code.co_code, code.co_consts, code.co_names)))
-    if module is not None:
-        used = sorted({
-            sys.modules[value.__module__].__name__
-            for value in vars(module).values()
-            if getattr(value, "__module__", "").startswith("pipeline.")
-            and value.__module__ != module.__name__
-            and value.__module__ in sys.modules
-        })
-        for name in used:
-            with contextlib.suppress(OSError, TypeError):
-                sources.append(inspect.getsource(sys.modules[name]))
+    if in_main:
+        scope = getattr(func, "__globals__", {})
+        values = [scope[n] for n in _referenced_names(func.__code__) if n in scope]
+        own = "__main__"
+    else:
+        values = list(vars(module).values())
+        own = module.__name__
+    used = sorted({
+        value.__module__ for value in values
+        if isinstance(getattr(value, "__module__", None), str)
+        and value.__module__.startswith("pipeline.") and value.__module__ != own
+        and value.__module__ in sys.modules
+    })
+    for name in used:
+        with contextlib.suppress(OSError, TypeError):
+            sources.append(inspect.getsource(sys.modules[name]))
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()
 
 
@@ -155,6 +174,22 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         handle.close()
 
 
+def lexicon_dirs(config: Config) -> tuple[Path, ...]:
+    """``[corpus] lexicon_dir`` as a path: relative to the user config file that set it
+    (else to the working folder); a clear error when it is not a folder."""
+    name = config.corpus.lexicon_dir
+    if not name:
+        return ()
+    folder = Path(name)
+    if not folder.is_absolute() and len(config.files) > 1:
+        folder = Path(config.files[-1]).parent / folder
+    if not folder.is_dir():
+        raise ConfigError(f"[corpus] lexicon_dir is not a folder: {folder}",
+                          fix="create it, or correct the path (relative paths start at the "
+                              "config file's folder)")
+    return (folder,)
+
+
 class Runner:
     """Runs stages against one corpus folder, config and output folder."""
 
@@ -168,7 +203,8 @@ class Runner:
         self._corpus: Corpus | None = None
         self._nlp = None
         self.model_load_seconds = 0.0
-        self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab)
+        self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab,
+                               lexicon_dirs(config))
 
     def corpus(self) -> Corpus:
         if self._corpus is None:
@@ -365,7 +401,7 @@ class Runner:
             },
             "config": self.config.to_dict(),
             "config_files": list(self.config.files),
-            "corpus": str(self.corpus_dir),
+            "corpus": str(self.corpus_dir.resolve()),
             "input_hashes": corpus.fingerprint(),
             # loading the spaCy pipeline, counted inside the first stage that needs it
             "model_load_seconds": self.model_load_seconds,
