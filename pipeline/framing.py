@@ -341,7 +341,8 @@ def framing(docs, sentences: pd.DataFrame, documents: pd.DataFrame, entities: pd
                             z_threshold=settings.z_threshold, min_units=settings.min_units)
     actors = actor_table(collected["roles"], tone, sent)
     roles = collected["roles"].merge(sent[key + ["part"]], on=key)
-    alignment = align_sentences(body, occurrences, frames_sent, tone, collected["markers"],
+    claims = body[~body["part"].isin(["title", "heading"])]  # headings state no claim
+    alignment = align_sentences(claims, occurrences, frames_sent, tone, collected["markers"],
                                 collected["places"], compare, settings)
     summary = summary_table(
         body=body, frames=body_frames, tone=tone, markers=collected["markers"],

@@ -95,9 +95,23 @@ def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, 
     if rows.empty:
         return _empty(ax, "no frames")
     _grouped_barh(ax, rows, "frame", "share", compare, ("share_low", "share_high"))
+    wide = rows[rows["frame"] != "none"].pivot_table(index="frame", columns="group",
+                                                     values="share") \
+        .reindex(columns=list(compare)).fillna(0)
+    leads = []
+    for i, group in enumerate(compare):
+        other = compare[1 - i]
+        gap = (wide[group] - wide[other]).sort_values(ascending=False, kind="stable")
+        if len(gap) and gap.iloc[0] > 0:
+            f = gap.index[0]
+            leads.append(f"the {group} uses {f.replace('_', ' ')} more "
+                         f"({wide.loc[f, group]:.0%} of sentences vs {wide.loc[f, other]:.0%})")
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlabel("share of body sentences with this primary frame (95% bootstrap interval)")
-    ax.set_title("Primary frame of sentences (Policy Frames Codebook)")
+    title = "Primary frame of sentences"
+    if leads:
+        title = "Largest gaps: " + ";\n".join(leads)
+    ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return ax
 
@@ -125,6 +139,9 @@ def plot_tone_arcs(ax: Axes, tone: pd.DataFrame, groups: dict[str, str],
             ax.plot((bins[:-1] + bins[1:]) / 2, means.to_numpy(), color=GROUP_COLOURS[i],
                     marker="o", label=f"{group} (mean of {g['doc_id'].nunique()} documents)")
         title = "Tone through the documents, by tenth of each document"
+    means = [f"{g} {body.loc[body['doc_id'].map(groups) == g, 'compound'].mean():+.2f}"
+             for g in compare if (body["doc_id"].map(groups) == g).any()]
+    title = f"{title}\nmean tone (VADER compound): " + ", ".join(means)
     ax.axhline(0, color=NEUTRAL, lw=0.8)
     ax.set_xlim(0, 1)
     ax.set_ylim(-1, 1)
@@ -141,8 +158,18 @@ def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str]) 
     if rows.empty:
         return _empty(ax, "no markers")
     _grouped_barh(ax, rows, "marker", "per_1k_words", compare)
+    wide = rows.pivot_table(index="marker", columns="group", values="per_1k_words") \
+        .reindex(columns=list(compare)).fillna(0)
+    gap = (wide[compare[1]] - wide[compare[0]]).abs().sort_values(ascending=False)
+    title = "Stance, hedging and attribution per 1,000 words"
+    if len(gap) and gap.iloc[0] > 0:
+        m = gap.index[0]
+        more = compare[1] if wide.loc[m, compare[1]] > wide.loc[m, compare[0]] else compare[0]
+        less = compare[0] if more == compare[1] else compare[1]
+        title = (f"Largest gap: the {more} uses more {m.replace('_', ' ')}, "
+                 f"{wide.loc[m, more]:.1f} per 1,000 words against {wide.loc[m, less]:.1f}")
     ax.set_xlabel("markers per 1,000 words of article body")
-    ax.set_title("Stance, hedging and attribution (Hyland 2005 and more)")
+    ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return ax
 
