@@ -31,20 +31,20 @@ def _as_terms(terms: list[str]) -> list[str]:
     return terms
 
 
-def _first_and_example(rows: pd.DataFrame) -> dict[str, tuple[str, int, int]]:
-    """term -> (most frequent surface form, offsets of the first occurrence)."""
-    out = {}
-    for term, group in rows.groupby("term", sort=False):
-        surfaces = Counter(group["text"])
-        first = group.iloc[0]
-        example = max(surfaces, key=lambda s: (surfaces[s], -list(group["text"]).index(s)))
-        out[term] = (example, int(first["start_char"]), int(first["end_char"]))
-    return out
+def _first_and_example(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[str, int, int]]:
+    """(doc_id, term) -> (most frequent surface form, offsets of the first occurrence)."""
+    key = ["doc_id", "term"]
+    forms = rows.groupby([*key, "text"], sort=False).size().rename("n").reset_index() \
+        .sort_values([*key, "n", "text"], ascending=[True, True, False, True], kind="stable") \
+        .drop_duplicates(key).set_index(key)["text"]
+    first = rows.drop_duplicates(key).set_index(key)[["start_char", "end_char"]]
+    return {k: (forms[k], int(a), int(b)) for k, a, b in zip(
+        first.index, first["start_char"], first["end_char"], strict=True)}
 
 
 def _rows(doc_id: str, method: str, scored: list[tuple[str, float]], counts: Counter,
-          where: dict[str, tuple[str, int, int]]) -> list[tuple]:
-    return [(doc_id, method, rank, term, round(score, 6), counts[term], *where[term])
+          where: dict[tuple[str, str], tuple[str, int, int]]) -> list[tuple]:
+    return [(doc_id, method, rank, term, round(score, 6), counts[term], *where[(doc_id, term)])
             for rank, (term, score) in enumerate(scored, start=1)]
 
 
@@ -58,14 +58,13 @@ def tfidf_keyterms(occurrences: pd.DataFrame, top_n: int) -> pd.DataFrame:
     matrix = vectorizer.fit_transform([list(by_doc[d]["term"]) for d in doc_ids]).tocsr()
     names = vectorizer.get_feature_names_out()
     rows = []
+    where = _first_and_example(occurrences)
     for i, doc_id in enumerate(doc_ids):
         row = matrix.getrow(i)
         scores = np.round(row.data, 9)
         order = np.lexsort((names[row.indices], -scores))[:top_n]
         scored = [(str(names[row.indices[j]]), float(row.data[j])) for j in order]
-        rows_doc = by_doc[doc_id]
-        rows += _rows(doc_id, "tfidf", scored, Counter(rows_doc["term"]),
-                      _first_and_example(rows_doc[rows_doc["term"].isin([t for t, _ in scored])]))
+        rows += _rows(doc_id, "tfidf", scored, Counter(by_doc[doc_id]["term"]), where)
     return pd.DataFrame(rows, columns=KEYTERM_COLUMNS)
 
 
@@ -100,18 +99,24 @@ def pagerank(edges: dict[tuple[str, str], float], *, damping: float = DAMPING,
 def cooccurrence_edges(words: pd.DataFrame, window: int) -> dict[tuple[str, str], float]:
     """Counts of word-term pairs within ``window`` kept words of each other in a sentence."""
     edges: dict[tuple[str, str], float] = defaultdict(float)
-    for _, sentence in words.groupby("sentence_id", sort=True):
-        seq = list(sentence["term"])
-        for i, a in enumerate(seq):
-            for b in seq[i + 1:i + window]:
-                if a != b:
-                    edges[(a, b) if a < b else (b, a)] += 1.0
+    terms, sentences = words["term"].tolist(), words["sentence_id"].tolist()
+    for i, a in enumerate(terms):
+        for j in range(i + 1, min(i + window, len(terms))):
+            b = terms[j]
+            if sentences[j] != sentences[i]:
+                break
+            if a != b:
+                edges[(a, b) if a < b else (b, a)] += 1.0
     return edges
 
 
 def textrank_keyterms(occurrences: pd.DataFrame, window: int, top_n: int) -> pd.DataFrame:
     """Each document's ``top_n`` noun phrases and nouns by TextRank."""
     rows = []
+    candidates_all = occurrences[(occurrences["kind"] == "phrase") |
+                                 ((occurrences["kind"] == "word") &
+                                  occurrences["pos"].isin(["NOUN", "PROPN"]))]
+    where = _first_and_example(candidates_all)
     for doc_id, doc in occurrences.groupby("doc_id", sort=True):
         words = doc[(doc["kind"] == "word") & doc["pos"].isin(GRAPH_POS)]
         scores = pagerank(cooccurrence_edges(words, window))
@@ -120,6 +125,5 @@ def textrank_keyterms(occurrences: pd.DataFrame, window: int, top_n: int) -> pd.
         counts = Counter(candidates["term"])
         scored = sorted(((t, sum(scores.get(w, 0.0) for w in t.split())) for t in counts),
                         key=lambda ts: (-round(ts[1], 9), ts[0]))[:top_n]
-        kept = candidates[candidates["term"].isin([t for t, _ in scored])]
-        rows += _rows(doc_id, "textrank", scored, counts, _first_and_example(kept))
+        rows += _rows(doc_id, "textrank", scored, counts, where)
     return pd.DataFrame(rows, columns=KEYTERM_COLUMNS)

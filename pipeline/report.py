@@ -53,20 +53,25 @@ class SentenceIndex:
             sentences["end_char"], strict=True)}
 
     def line(self, doc_id: str, sentence_id: int, start: int | None = None,
-             end: int | None = None) -> dict:
-        """A context line: the sentence split around the highlighted span (if any)."""
+             end: int | None = None, marks: list[tuple[int, int]] | None = None) -> dict:
+        """A context line: the sentence in pieces, the highlighted spans (file offsets) marked."""
         row = self.rows.loc[(doc_id, int(sentence_id))]
         text, s0 = row["text"], int(row["start_char"])
-        if start is None or end is None:
-            before, mark, after = text, "", ""
-        else:
-            a, b = max(0, start - s0), max(0, end - s0)
-            before, mark, after = text[:a], text[a:b], text[b:]
+        spans = list(marks or []) + ([(start, end)] if start is not None else [])
+        pieces, at = [], 0
+        for a, b in sorted((max(0, a - s0), min(len(text), b - s0)) for a, b in spans):
+            if a < at or a >= b:
+                continue
+            pieces += [(text[at:a], False), (text[a:b], True)]
+            at = b
+        pieces.append((text[at:], False))
         return {"doc_id": doc_id, "start": s0, "end": int(row["end_char"]), "part": row["part"],
-                "before": before, "mark": mark, "after": after}
+                "pieces": [p for p in pieces if p[0]],
+                "text": text}
 
-    def evidence(self, evidence: str) -> list[dict]:
-        """Lines for ``doc:start-end | ...`` references (sentence spans or term spans)."""
+    def evidence(self, evidence: str, marks: pd.DataFrame | None = None) -> list[dict]:
+        """Lines for ``doc:start-end | ...`` references (sentence spans or term spans);
+        spans of ``marks`` (doc_id, start_char, end_char) inside a sentence are highlighted."""
         lines = []
         if not isinstance(evidence, str) or not evidence:
             return lines
@@ -75,7 +80,11 @@ class SentenceIndex:
             start, end = (int(x) for x in span.split("-"))
             hit = self.by_span.get((doc_id, start))
             if hit is not None and hit[1] == end:
-                lines.append(self.line(doc_id, hit[0]))
+                inside = [] if marks is None else [
+                    (a, b) for d, a, b in zip(marks["doc_id"], marks["start_char"],
+                                              marks["end_char"], strict=True)
+                    if d == doc_id and start <= a and b <= end]
+                lines.append(self.line(doc_id, hit[0], marks=inside))
                 continue
             inside = self.rows.loc[doc_id] if doc_id in self.rows.index.get_level_values(0) \
                 else None
@@ -110,7 +119,8 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
            sentences: pd.DataFrame, tokens: pd.DataFrame, entity_comparison: pd.DataFrame,
            entities: pd.DataFrame, topics: pd.DataFrame, topic_selection: pd.DataFrame,
            doc_topics: pd.DataFrame, keyness: pd.DataFrame, frame_shares: pd.DataFrame,
-           tone_summary: pd.DataFrame, stance: pd.DataFrame, actors: pd.DataFrame,
+           tone_summary: pd.DataFrame, stance: pd.DataFrame, stance_markers: pd.DataFrame,
+           actors: pd.DataFrame,
            alignment: pd.DataFrame, relationship: pd.DataFrame, framing_summary: pd.DataFrame,
            *, report: ReportSettings, compare: tuple[str, str], model: ModelSettings,
            parse: ParseSettings, framing: FramingSettings,
@@ -127,13 +137,22 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
     docs_of = {g: sorted(documents.loc[documents["group"] == g, "doc_id"]) for g in compare}
 
     measured = framing_summary[framing_summary["measure"] != "distinctive term"]
+    countries = entities[entities["label"] == "GPE"]
     findings = []
     for row in measured.head(settings.key_findings).itertuples():
+        marks = None
+        if row.measure == "stance":
+            marks = stance_markers[stance_markers["category"] == row.category]
+        elif row.measure == "relationship":
+            marks = countries
+        elif row.measure == "agency":
+            marks = entities[(entities["canonical"] == row.category) |
+                             (entities["refers_to"] == row.category)]
         findings.append({"rank": int(row.rank), "finding": row.finding, "anchor": f"f{row.rank}",
                          "value_a": _fmt(row.value_a, row.unit), "value_b": _fmt(row.value_b,
                                                                                  row.unit),
                          "measure": row.measure, "category": row.category.replace("_", " "),
-                         "lines": index.evidence(row.evidence)[:settings.context_lines]})
+                         "lines": index.evidence(row.evidence, marks)[:settings.context_lines]})
 
     groups = []
     for g in compare:
@@ -254,7 +273,7 @@ def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: Sentenc
     for row in measured.head(n).itertuples():
         lines.append(f"{row.rank}. {row.finding}")
         for line in index.evidence(row.evidence)[:2]:
-            text = " ".join(f"{line['before']}{line['mark']}{line['after']}".split())
+            text = " ".join(line["text"].split())
             lines.append(f"   - “{html.unescape(text)}” ({line['doc_id']}, "
                          f"characters {line['start']}–{line['end']})")
     lines.append("")

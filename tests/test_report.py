@@ -73,7 +73,12 @@ def test_report_is_self_contained_and_filled_from_the_tables(bundled_run):
     start, end = (int(x) for x in span.split("-"))
     sentence = original_text(doc_id)[start:end]
     assert f"{doc_id}, characters {start}–{end}" in page
-    assert sentence.replace("’", "’")[:40] in page
+    plain = re.sub(r"</?mark>", "", page)
+    assert sentence[:60].replace("'", "&#39;").replace("“", "“") in plain
+    # the words behind a finding are marked in its evidence: countries, markers, actors
+    findings_html = page.split('id="findings"')[1].split("</section>")[0]
+    marked = re.findall(r"<mark>(.+?)</mark>", findings_html)
+    assert "China" in marked and "Japan" in marked
     assert "Bilawal Bhutto Zardari" in page and "overview-pakistan-japan" in page
     findings = (bundled_run / "findings.md").read_text(encoding="utf-8")
     assert findings.splitlines()[2] == f"1. {first.finding}"
