@@ -208,3 +208,18 @@ def test_keyterm_counts_match_the_tokens(bundled_run):
 
 def test_topic_tables_are_byte_identical_on_a_second_run(bundled_run, nlp, tmp_path):
     assert rerun_matches(bundled_run, tmp_path, nlp, "topics", ("topics", "topic_selection", "segment_topics", "doc_topics", "keyterms")) == []
+
+
+def test_lda_option_also_separates_the_two_themes():
+    from pipeline.topics import fit_topics
+
+    def words(text):
+        return [w.strip(".,'").lower() for w in text.split() if len(w) > 3]
+
+    units = [words(t) for t in FOOTBALL + BAKING]
+    settings = TopicSettings(method="lda", n_topics=2, min_df=2, max_df=0.9)
+    model, candidates, best = fit_topics(units, units, settings)
+    weights = model.unit_weights(units)
+    football, baking = weights[:6].argmax(axis=1), weights[6:].argmax(axis=1)
+    assert len(set(football)) == 1 and len(set(baking)) == 1 and football[0] != baking[0]
+    assert [c.k for c in candidates] == [2]
