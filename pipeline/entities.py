@@ -5,7 +5,9 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
 1. **Lexicon first.** Aliases from the entity lexicons (``lexicon:entities.toml``)
    are matched token by token; where they differ from the model's entities, the
    NER is run again with the lexicon's spans fixed, so it labels the rest around
-   them. A lexicon match inside a longer model entity ("Washington Post") yields.
+   them. A lexicon match inside a longer model entity ("Washington Post") yields,
+   unless a hyphen joins it to the rest ("Pak-Japan"): a compound of names is
+   split, and its other name is a mention where the document names it elsewhere.
 2. **Span clean-up.** No leading determiner, no trailing possessive ('s, ’s),
    no stray punctuation, no unbalanced parenthesis; adjacent PERSON spans are
    one name ("Bilawal Bhutto" + "Zardari"); a mention that starts with a title
@@ -183,12 +185,29 @@ class _Ruler:
         return self.entries.get(span.text)
 
 
+_HYPHENS = {"-", "–", "‑"}
+
+
+def _compound_part(part: Span, whole: Span) -> bool:
+    """Whether ``part`` is joined to the rest of ``whole`` by a hyphen ("Pak" in "Pak-Japan")."""
+    doc = part.doc
+    return ((part.start > whole.start and doc[part.start - 1].text in _HYPHENS)
+            or (part.end < whole.end and doc[part.end].text in _HYPHENS))
+
+
 def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
                       titles: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
-    """Corrected entity spans of one segment doc, each with its source."""
+    """Corrected entity spans of one segment doc, each with its source.
+
+    A lexicon match inside a longer model entity yields to it ("Washington" in
+    "Washington Post"), unless it is joined to the rest by a hyphen: then the
+    entity is a compound of names ("Pak-Japan relations") and each name is a
+    mention of its own.
+    """
     model = list(doc.ents)
     ruled = [r for r in ruler.spans(doc)
-             if not any(m.start <= r.start and r.end <= m.end and len(m) > len(r) for m in model)]
+             if not any(m.start <= r.start and r.end <= m.end and len(m) > len(r)
+                        and not _compound_part(r, m) for m in model)]
     current = {(e.start, e.end, e.label_) for e in model}
     if any((r.start, r.end, r.label_) not in current for r in ruled):
         doc.set_ents(ruled, default="missing")
@@ -248,6 +267,7 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
                 span.label_, entry.canonical if entry else " ".join(span.text.split()),
                 entry.refers_to if entry else "", source))
     texts = {d.doc_id: d.text for d in corpus.documents}
+    mentions = _compound_partners(mentions, texts)
     mentions = _abbreviations(mentions, segments, texts)
     if settings.headings_need_support:
         mentions = _heading_support(mentions, segments, texts, entries)
@@ -255,6 +275,43 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
         mentions = _alias_persons(mentions, corpus_wide=settings.person_aliasing == "corpus")
     mentions = _label_agreement(mentions)
     return sorted(mentions, key=lambda m: (m.doc_id, m.start_char, m.end_char))
+
+
+_COMPOUND_LABELS = {"GPE", "NORP", "LOC", "ORG"}
+_AFTER = re.compile(r"[-–‑]([A-Z][\w.]*)")
+_BEFORE = re.compile(r"([A-Z][\w.]*)[-–‑]$")
+
+
+def _compound_partners(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
+    """Name the other half of a hyphenated compound of names ("Pak-Japan relations").
+
+    When a place, nationality or organisation mention is joined by a hyphen to a
+    capitalised word that the same document names elsewhere as an entity, that
+    word is a mention too, with that entity's label and canonical name (source
+    ``compound``).
+    """
+    known: dict[tuple[str, str], Mention] = {}
+    for m in mentions:
+        known.setdefault((m.doc_id, m.text), m)
+    added: list[Mention] = []
+    taken = {(m.doc_id, m.start_char) for m in mentions}
+    for m in mentions:
+        if m.label not in _COMPOUND_LABELS:
+            continue
+        text = texts[m.doc_id]
+        after = _AFTER.match(text, m.end_char)
+        before = _BEFORE.search(text, max(0, m.start_char - 40), m.start_char)
+        for match in (after, before):
+            if match is None:
+                continue
+            start, end = match.span(1)
+            other = known.get((m.doc_id, match.group(1)))
+            if other is None or (m.doc_id, start) in taken or other.label not in _COMPOUND_LABELS:
+                continue
+            taken.add((m.doc_id, start))
+            added.append(replace(other, part=m.part, sentence_id=m.sentence_id,
+                                 start_char=start, end_char=end, source="compound"))
+    return mentions + added
 
 
 def _model_mentions(docs: Iterable[Doc], labels: set[str]) -> list[Mention]:

@@ -224,3 +224,23 @@ def test_titled_names_are_persons_without_the_title(nlp):
     assert _without_title(span(doc, 6, 9, "PERSON"), titles).text == "Jane Roe"
     assert _without_title(span(doc, 10, 12, "PERSON"), titles).text == "Drew Barrymore"
     assert _without_title(span(doc, 0, 1, "ORG"), titles).text == "Dr"  # nothing left after it
+
+
+def test_hyphenated_compound_of_names_is_split_into_its_names(nlp):
+    from pipeline.entities import _compound_partners
+
+    entries = [LexiconEntry("Pakistan", "GPE", ("Pak",))]  # one entry per alias, as read
+    ruler = _Ruler(nlp, entries)
+    doc = nlp("Pak-India relations improved.")
+    doc.set_ents([span(doc, 0, 3, "ORG")], default="outside")  # the model: "Pak-India" ORG
+    found = {(s.text, s.label_, src) for s, src in _segment_mentions(doc, ruler, nlp, LABELS)}
+    assert ("Pak", "GPE", "ruler") in found and ("Pak-India", "ORG", "model") not in found
+    # the other half is named where the document names it elsewhere as an entity
+    text = "India and Pakistan met. Pak-India relations improved."
+    mentions = [m("India", "GPE", 0), m("Pakistan", "GPE", 10), m("Pak", "GPE", 24, source="ruler")]
+    added = [x for x in _compound_partners(mentions, {"d": text}) if x.source == "compound"]
+    assert [(x.text, x.label, x.start_char) for x in added] == [("India", "GPE", 28)]
+    assert text[28:33] == "India"
+    # a capitalised word the document never names as an entity is left alone
+    assert [x for x in _compound_partners([m("Pak", "GPE", 0)], {"d": "Pak-Rail"})
+            if x.source == "compound"] == []
