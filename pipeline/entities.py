@@ -108,6 +108,14 @@ def lexicon_entries(lexicons: Iterable[Lexicon], *, use_general: bool = True
     return [replace(by_alias[alias], aliases=(alias,)) for alias in sorted(by_alias)]
 
 
+def generic_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
+    """The generic place words of the lexicons ("region", "area"), lower-cased."""
+    words: set[str] = set()
+    for lexicon in _chosen(lexicons, use_general):
+        words.update(w.lower() for w in lexicon.data.get("generic_heads", []))
+    return frozenset(words)
+
+
 def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
     """Titles before names ("Mr", "Dr") from the lexicon files' ``person_titles`` lists."""
     titles: set[str] = set()
@@ -245,7 +253,8 @@ def _sentence_at(index: list[tuple[int, int, int]], char: int) -> int:
 
 def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEntry], *,
                     nlp: Language, settings: EntitySettings,
-                    titles: frozenset[str] = frozenset()) -> list[Mention]:
+                    titles: frozenset[str] = frozenset(),
+                    generic_heads: frozenset[str] = frozenset()) -> list[Mention]:
     """All corrected mentions of the corpus, in document order."""
     labels = set(settings.labels)
     if not settings.corrections:
@@ -274,7 +283,29 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
     if settings.person_aliasing != "off":
         mentions = _alias_persons(mentions, corpus_wide=settings.person_aliasing == "corpus")
     mentions = _label_agreement(mentions)
+    mentions = _generic_heads(mentions, generic_heads)
     return sorted(mentions, key=lambda m: (m.doc_id, m.start_char, m.end_char))
+
+
+_PLACE_LABELS = {"GPE", "LOC"}
+
+
+def _generic_heads(mentions: list[Mention], heads: frozenset[str]) -> list[Mention]:
+    """"the Asia-Pacific region" and "Asia-Pacific" are one place: a place mention that ends
+    in a generic word (``generic_heads`` of the lexicons) takes the canonical name of the
+    rest when the corpus names the rest as a place. The mention keeps its text."""
+    if not heads:
+        return mentions
+    places = {m.text: m.canonical for m in mentions if m.label in _PLACE_LABELS}
+    out = []
+    for m in mentions:
+        words = m.text.split()
+        if m.label in _PLACE_LABELS and len(words) > 1 and words[-1].lower() in heads:
+            rest = " ".join(words[:-1])
+            if rest in places:
+                m = replace(m, canonical=places[rest])
+        out.append(m)
+    return out
 
 
 _COMPOUND_LABELS = {"GPE", "NORP", "LOC", "ORG"}
@@ -566,7 +597,9 @@ def entities(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     """Stage function: mention, summary, comparison and co-occurrence tables, two charts."""
     entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
     titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
-    mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles)
+    heads = generic_heads(entities_lexicon, use_general=entities.use_general_lexicon)
+    mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles,
+                               generic_heads=heads)
     table = entity_table(mentions, sentences)
     counted = counted_mentions(table, parse.body_parts, keep_duplicates=parse.keep_duplicates)
     lengths = {d.doc_id: len(d.text) for d in corpus.documents}

@@ -244,3 +244,14 @@ def test_hyphenated_compound_of_names_is_split_into_its_names(nlp):
     # a capitalised word the document never names as an entity is left alone
     assert [x for x in _compound_partners([m("Pak", "GPE", 0)], {"d": "Pak-Rail"})
             if x.source == "compound"] == []
+
+
+def test_place_with_a_generic_head_is_the_same_place():
+    from pipeline.entities import _generic_heads
+
+    mentions = [m("Asia-Pacific", "LOC", 0), m("Asia-Pacific region", "LOC", 40),
+                m("Punjab region", "LOC", 80), m("Capital Region", "ORG", 120)]
+    out = _generic_heads(mentions, frozenset({"region"}))
+    assert [x.canonical for x in out] == ["Asia-Pacific", "Asia-Pacific", "Punjab region",
+                                          "Capital Region"]
+    assert [x.text for x in out] == [x.text for x in mentions]  # texts untouched
