@@ -427,11 +427,38 @@ def _heading_support(mentions: list[Mention], segments, texts: dict[str, str],
     return out
 
 
+def _person_like(name: str, not_person: set[str]) -> bool:
+    """Whether a multi-word PERSON mention can own partial names: no acronym ("BBC",
+    "MPs") and no word the corpus names on its own, at least three times and mostly, as
+    something else ("Labour")."""
+    for word in name.split():
+        letters = word.rstrip("s") if word.endswith("s") else word
+        if len(letters) >= 2 and letters.isupper():
+            return False
+        if word in not_person:
+            return False
+    return True
+
+
 def _alias_persons(mentions: list[Mention], *, corpus_wide: bool) -> list[Mention]:
-    """Give partial person names the one full name they belong to."""
+    """Give partial person names the one full name they belong to.
+
+    A full name is a PERSON mention of two or more words that looks like a
+    person's name (:func:`_person_like`). A partial PERSON mention takes the one
+    full name that holds it, in its document or (``corpus_wide``) in the corpus;
+    a one-word ORG, PRODUCT or WORK_OF_ART mention becomes that PERSON only when
+    the full name is in the same document.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        if " " not in m.text:
+            votes[m.text][m.label == "PERSON"] += 1
+    # a word named 3+ times on its own, mostly not as a person ("Labour" ORG)
+    not_person = {w for w, c in votes.items() if c[False] >= 3 and c[False] > c[True]}
     full: dict[str, set[str]] = defaultdict(set)  # scope -> full names
     for m in mentions:
-        if m.label == "PERSON" and len(m.canonical.split()) >= 2:
+        if m.label == "PERSON" and len(m.canonical.split()) >= 2 \
+                and _person_like(m.canonical, not_person):
             full[m.doc_id].add(m.canonical)
             full["*"].add(m.canonical)
 
@@ -445,11 +472,11 @@ def _alias_persons(mentions: list[Mention], *, corpus_wide: bool) -> list[Mentio
     out = []
     for m in mentions:
         words = m.canonical.split()
-        eligible = m.label == "PERSON" or (len(words) == 1 and m.label in {"ORG", "PRODUCT",
-                                                                           "WORK_OF_ART"})
         name = None
-        if eligible:
+        if m.label == "PERSON":
             name = owner(words, m.doc_id) or (owner(words, "*") if corpus_wide else None)
+        elif len(words) == 1 and m.label in {"ORG", "PRODUCT", "WORK_OF_ART"}:
+            name = owner(words, m.doc_id)
         if name and (name != m.canonical or m.label != "PERSON"):
             m = replace(m, canonical=name, label="PERSON", source="alias")
         out.append(m)

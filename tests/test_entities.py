@@ -255,3 +255,19 @@ def test_place_with_a_generic_head_is_the_same_place():
     assert [x.canonical for x in out] == ["Asia-Pacific", "Asia-Pacific", "Punjab region",
                                           "Capital Region"]
     assert [x.text for x in out] == [x.text for x in mentions]  # texts untouched
+
+
+def test_organisations_in_mistagged_person_names_stay_organisations():
+    mentions = [m("Labour MPs", "PERSON", 0, doc_id="a"), m("Labour", "ORG", 20, doc_id="a"),
+                m("BBC Sport Wales", "PERSON", 40, doc_id="a"), m("BBC", "ORG", 60, doc_id="a"),
+                *(m("Labour", "ORG", 0, doc_id=d) for d in "bcd"),
+                m("Bilawal Bhutto Zardari", "PERSON", 0, doc_id="e"),
+                m("Bilawal", "ORG", 30, doc_id="e"), m("Zardari", "PERSON", 50, doc_id="f")]
+    out = {(x.doc_id, x.start_char): x for x in _alias_persons(mentions, corpus_wide=True)}
+    # "Labour" is named 4 times on its own as an ORG; "BBC" and "MPs" are acronyms
+    assert (out[("a", 20)].label, out[("a", 20)].canonical) == ("ORG", "Labour")
+    assert (out[("a", 60)].label, out[("a", 60)].canonical) == ("ORG", "BBC")
+    assert all(out[(d, 0)].label == "ORG" for d in "bcd")
+    # a real full name still owns its parts: in its document, and across the corpus
+    assert (out[("e", 30)].label, out[("e", 30)].canonical) == ("PERSON", "Bilawal Bhutto Zardari")
+    assert out[("f", 50)].canonical == "Bilawal Bhutto Zardari"
