@@ -487,6 +487,25 @@ _NAME_LABELS = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT"
                 "LAW"}
 
 
+def _one_label_per_document(mentions: list[Mention]) -> list[Mention]:
+    """The same name within one document is one kind of entity: mentions of a text that
+    the model labels differently in one document take the label most of them have there
+    (one sense per discourse, Gale, Church & Yarowsky 1992); ties are left alone."""
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for m in mentions:
+        if m.label in _NAME_LABELS and m.source == "model":
+            votes[(m.doc_id, m.text)][m.label] += 1
+    out = []
+    for m in mentions:
+        counts = votes.get((m.doc_id, m.text))
+        if m.source == "model" and counts and len(counts) > 1:
+            (top, n), (_, n2) = counts.most_common(2)
+            if n > n2 and m.label != top:
+                m = replace(m, label=top)
+        out.append(m)
+    return out
+
+
 def _label_agreement(mentions: list[Mention]) -> list[Mention]:
     """Names need a capital letter; a plural of a nationality word is a nationality.
 
@@ -495,6 +514,7 @@ def _label_agreement(mentions: list[Mention]) -> list[Mention]:
     singular ("Pakistani") is a NORP mention in the corpus.
     """
     norp = {m.text for m in mentions if m.label == "NORP"}
+    mentions = _one_label_per_document(mentions)
     out = []
     for m in mentions:
         if m.label in _NAME_LABELS and not any(c.isupper() for c in m.text):

@@ -271,3 +271,13 @@ def test_organisations_in_mistagged_person_names_stay_organisations():
     # a real full name still owns its parts: in its document, and across the corpus
     assert (out[("e", 30)].label, out[("e", 30)].canonical) == ("PERSON", "Bilawal Bhutto Zardari")
     assert out[("f", 50)].canonical == "Bilawal Bhutto Zardari"
+
+
+def test_one_label_per_name_within_a_document():
+    from pipeline.entities import _one_label_per_document
+
+    mentions = [m("Labour", "ORG", 0), m("Labour", "ORG", 20), m("Labour", "PERSON", 40),
+                m("Jordan", "GPE", 0, doc_id="e"), m("Jordan", "PERSON", 9, doc_id="e"),
+                m("Labour", "PERSON", 0, doc_id="f")]
+    out = _one_label_per_document(mentions)
+    assert [x.label for x in out] == ["ORG", "ORG", "ORG", "GPE", "PERSON", "PERSON"]
