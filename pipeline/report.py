@@ -106,6 +106,20 @@ def term_lines(tokens: pd.DataFrame, body: pd.DataFrame, index: SentenceIndex, t
             for r in hits.head(n).itertuples()]
 
 
+def _cue_tokens(frames_sentences: pd.DataFrame, tokens: pd.DataFrame, frame: str) -> pd.DataFrame:
+    """Tokens whose lemma is one of the cue words a sentence matched for ``frame``."""
+    rows = frames_sentences[frames_sentences["primary_frame"] == frame]
+    cue_words = {(d, s): {w for c in cues.split("; ") if c.startswith(frame + ": ")
+                          for w in c[len(frame) + 2:].lower().split()}
+                 for d, s, cues in zip(rows["doc_id"], rows["sentence_id"], rows["cues"],
+                                       strict=True) if isinstance(cues, str)}
+    hit = tokens.merge(rows[["doc_id", "sentence_id"]], on=["doc_id", "sentence_id"])
+    keep = [w in cue_words.get((d, s), ()) or t.lower() in cue_words.get((d, s), ())
+            for d, s, w, t in zip(hit["doc_id"], hit["sentence_id"], hit["lemma_lower"],
+                                  hit["text"], strict=True)]
+    return hit[keep][["doc_id", "start_char", "end_char"]]
+
+
 def _table(df: pd.DataFrame, columns: list[str], rows: int, csv: str,
            formats: dict[str, str] | None = None) -> dict:
     formats = formats or {}
@@ -119,7 +133,8 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
            sentences: pd.DataFrame, tokens: pd.DataFrame, entity_comparison: pd.DataFrame,
            entities: pd.DataFrame, topics: pd.DataFrame, topic_selection: pd.DataFrame,
            doc_topics: pd.DataFrame, keyness: pd.DataFrame, frame_shares: pd.DataFrame,
-           tone_summary: pd.DataFrame, stance: pd.DataFrame, stance_markers: pd.DataFrame,
+           frames_sentences: pd.DataFrame, tone_summary: pd.DataFrame, stance: pd.DataFrame,
+           stance_markers: pd.DataFrame,
            actors: pd.DataFrame,
            alignment: pd.DataFrame, relationship: pd.DataFrame, framing_summary: pd.DataFrame,
            *, report: ReportSettings, compare: tuple[str, str], model: ModelSettings,
@@ -145,6 +160,8 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
             marks = stance_markers[stance_markers["category"] == row.category]
         elif row.measure == "relationship":
             marks = countries
+        elif row.measure == "frame share" and row.category != "none":
+            marks = _cue_tokens(frames_sentences, tokens, row.category)
         elif row.measure == "agency":
             marks = entities[(entities["canonical"] == row.category) |
                              (entities["refers_to"] == row.category)]

@@ -79,6 +79,9 @@ def test_report_is_self_contained_and_filled_from_the_tables(bundled_run):
     findings_html = page.split('id="findings"')[1].split("</section>")[0]
     marked = re.findall(r"<mark>(.+?)</mark>", findings_html)
     assert "China" in marked and "Japan" in marked
+    frame_items = [item for item in findings_html.split('<li id="f')[1:]
+                   if "frame share: " in item and "frame share: none" not in item]
+    assert frame_items and all("<mark>" in item for item in frame_items)  # the cue words
     assert "Bilawal Bhutto Zardari" in page and "overview-pakistan-japan" in page
     findings = (bundled_run / "findings.md").read_text(encoding="utf-8")
     assert findings.splitlines()[2] == f"1. {first.finding}"
