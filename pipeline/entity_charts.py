@@ -31,7 +31,12 @@ def plot_top_entities(ax: Axes, comparison: pd.DataFrame, top_n: int = 12) -> Ax
     ax.set_yticks(list(y), [f"{c} ({lab})" for c, lab in zip(chosen["canonical"],
                                                             chosen["label"], strict=True)])
     ax.set_xlabel("mentions per 1,000 words of article body")
-    ax.set_title(f"Most-named entities: {group_a} vs {group_b}")
+    lead_a = top_a.iloc[0] if len(top_a) else None
+    lead_b = top_b.iloc[0] if len(top_b) else None
+    parts = [f"{lead['canonical']} leads the {g} ({lead[col]:.1f} per 1,000 words)"
+             for lead, g, col in ((lead_a, group_a, "rate_a"), (lead_b, group_b, "rate_b"))
+             if lead is not None]
+    ax.set_title("Most-named entities: " + ";\n".join(parts), fontsize=10)
     ax.legend(loc="lower right", frameon=False)
     return ax
 

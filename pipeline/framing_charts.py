@@ -40,8 +40,10 @@ def plot_keyness_bars(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
         ax.axvline(z, color=NEUTRAL, lw=0.8, ls=":")
     ax.set_xlabel(f"log-odds z (Monroe et al. 2008): > 0 more in {compare[0]}, "
                   f"< 0 more in {compare[1]}")
-    ax.set_title(f"Words that set the {compare[0]} and the {compare[1]} apart "
-                 f"(counts {compare[0]}/{compare[1]})")
+    ends = [f"'{shown.iloc[-1]['term']}' for the {compare[0]}" if len(a) else "",
+            f"'{shown.iloc[0]['term']}' for the {compare[1]}" if len(b) else ""]
+    ax.set_title("Most distinctive: " + ", ".join(e for e in ends if e) +
+                 f" (counts {compare[0]}/{compare[1]} beside each word)", fontsize=10)
     return ax
 
 
@@ -202,6 +204,17 @@ def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
     ax.set_xlim(0, 1.35)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}" if v <= 1 else "")
     ax.set_xlabel("agent share: agent / (agent + patient) roles")
-    ax.set_title("Who acts? Agency of the most-mentioned actors (subjects and objects only)")
+    title = "Who acts? Agency of the most-mentioned actors (subjects and objects only)"
+    wide = by.assign(agency=by["agent"] / (by["agent"] + by["patient"]).where(
+        by["agent"] + by["patient"] >= 3)).pivot_table(index="actor", columns="group",
+                                                        values="agency")
+    if set(compare) <= set(wide.columns):
+        gap = (wide[compare[1]] - wide[compare[0]]).dropna()
+        if len(gap) and gap.abs().max() > 0:
+            actor = gap.abs().sort_values(ascending=False, kind="stable").index[0]
+            title = (f"{actor} is the agent in {wide.loc[actor, compare[1]]:.0%} of its roles in "
+                     f"the {compare[1]}, {wide.loc[actor, compare[0]]:.0%} in the {compare[0]}\n"
+                     "(subjects and objects of the most-mentioned actors)")
+    ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     return ax

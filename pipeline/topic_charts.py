@@ -42,7 +42,9 @@ def plot_topic_prevalence(ax: Axes, doc_topics: pd.DataFrame, compare: tuple[str
         title = "Topic share by group (mean over documents)"
     else:
         rows = [f"{doc} ({group})" for group, doc in table.index]
-        title = "Topic share of each document's article body"
+        leads = [f"{doc}: {labels[int(np.argmax(v))].split(' / ')[0]} ({v.max():.0%})"
+                 for (_, doc), v in zip(table.index, table.to_numpy(), strict=True)][:3]
+        title = "Largest topic of each document: " + "; ".join(leads)
     values = table.to_numpy()
     ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9), aspect="auto")
     for (i, j), v in np.ndenumerate(values):
@@ -55,7 +57,7 @@ def plot_topic_prevalence(ax: Axes, doc_topics: pd.DataFrame, compare: tuple[str
         group = name if isinstance(name, str) else name[0]
         if group in compare:
             tick.set_color(GROUP_COLOURS[compare.index(group)])
-    ax.set_title(title)
+    ax.set_title(title, fontsize=10)
     ax.spines[:].set_visible(False)
     return ax
 
