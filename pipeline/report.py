@@ -177,6 +177,12 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         groups.append({"name": g, "description": corpus.group_descriptions.get(g, ""),
                        "documents": len(docs), "words": int(docs["n_words"].sum())})
     excluded = segments[segments["part"].isin(["boilerplate", "byline", "comment"])]
+    part_counts = segments.pivot_table(index="doc_id", columns="part", values="segment_id",
+                                       aggfunc="count", fill_value=0)
+    part_columns = [p for p in ("title", "byline", "heading", "paragraph", "list_item",
+                                "comment", "boilerplate") if p in part_counts.columns]
+    parts_table = _table(part_counts[part_columns].reset_index(), ["doc_id", *part_columns],
+                         settings.table_rows, "tables/segments.csv")
     overview = _table(documents, [c for c in ["doc_id", "group", "title", "n_words", "n_sentences",
                                    "n_duplicate_sentences", "flesch_reading_ease", "mtld",
                                    "n_comment_words"] if c in documents], settings.table_rows,
@@ -227,7 +233,7 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         .reset_index().sort_values(list(compare), ascending=False)
     context = {
         "title": title, "compare": compare, "groups": groups, "findings": findings,
-        "overview": overview,
+        "overview": overview, "parts": parts_table,
         "excluded": _table(excluded.assign(text=excluded["text"].str.slice(0, 90)),
                            ["doc_id", "part", "text"], settings.table_rows,
                            "tables/segments.csv"),

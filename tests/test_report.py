@@ -83,6 +83,11 @@ def test_report_is_self_contained_and_filled_from_the_tables(bundled_run):
                    if "frame share: " in item and "frame share: none" not in item]
     assert frame_items and all("<mark>" in item for item in frame_items)  # the cue words
     assert "Bilawal Bhutto Zardari" in page and "overview-pakistan-japan" in page
+    segments = read_table(bundled_run / "tables" / "segments.csv")
+    parts = page.split("Segments of each document, by part")[1].split("</table>")[0]
+    oped_row = parts.split(f"<td>{OPED}</td>")[1].split("</tr>")[0]
+    comments = int((segments[segments.doc_id == OPED].part == "comment").sum())
+    assert comments > 0 and f"<td>{comments}</td>" in oped_row
     findings = (bundled_run / "findings.md").read_text(encoding="utf-8")
     assert findings.splitlines()[2] == f"1. {first.finding}"
     assert f"({OPED}, characters" in findings
