@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .config import FramingSettings
+from .terms import as_terms
 
 ALIGNMENT_COLUMNS = ["group", "doc_id", "sentence_id", "start_char", "end_char", "match_group",
                      "match_doc_id", "match_sentence_id", "match_start_char", "match_end_char",
@@ -25,9 +26,6 @@ ALIGNMENT_COLUMNS = ["group", "doc_id", "sentence_id", "start_char", "end_char",
                      "numbers", "match_numbers", "numbers_agree"]
 BLOCK = 2000
 
-
-def _as_terms(terms: list[str]) -> list[str]:
-    return terms
 
 
 def _numbers_agree(a: str, b: str) -> str:
@@ -67,7 +65,7 @@ def align_sentences(body: pd.DataFrame, occurrences: pd.DataFrame, frames: pd.Da
                                                           strict=True)]
     if not any(term_lists) or sents["group"].nunique() < 2:
         return pd.DataFrame(columns=ALIGNMENT_COLUMNS)
-    matrix = TfidfVectorizer(analyzer=_as_terms).fit_transform(term_lists).tocsr()
+    matrix = TfidfVectorizer(analyzer=as_terms).fit_transform(term_lists).tocsr()
     info = sents[key + ["group", "start_char", "end_char"]]
     info = info.merge(frames[key + ["primary_frame"]], on=key, how="left") \
         .merge(tone[key + ["compound"]], on=key, how="left")

@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 from .actors import AGENT, PATIENT, mention_role
 from .alignment import align_sentences
 from .catalog import Lexicon
+from .chart_style import new_figure
 from .config import FramingSettings, ParseSettings
 from .cues import compile_cues
 from .errors import ConfigError
@@ -38,10 +39,9 @@ from .frames import NONE, frame_definitions, sentence_frames
 from .keyness import keyness_table
 from .parse import sentences_of
 from .stance import RULE_CATEGORIES, sentence_stance, stance_categories
-from .terms import TermOptions, sentence_terms, stop_words, term_table
+from .terms import TermOptions, duplicate_sentences, sentence_terms, stop_words, term_table
 from .tone import sentence_tone, tone_class
 from .uncertainty import bootstrap_intervals
-from .chart_style import new_figure
 
 BODY, COMMENT = "body", "comment"
 SENTENCE_COLUMNS = ["doc_id", "group", "scope", "segment_id", "part", "sentence_id",
@@ -74,10 +74,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                       settings: FramingSettings, parse: ParseSettings) -> dict[str, pd.DataFrame]:
     """Per-sentence measures of every body and comment sentence (repeats once), and the
     terms of the body sentences, in one pass over the parsed docs."""
-    duplicates = set() if parse.keep_duplicates else set(
-        zip(sentences.loc[sentences["duplicate_of"].notna(), "doc_id"],
-            sentences.loc[sentences["duplicate_of"].notna(), "sentence_id"].astype(int),
-            strict=True))
+    duplicates = set() if parse.keep_duplicates else duplicate_sentences(sentences)
     wanted = set(parse.body_parts) | {"comment"}
     actors_of = _mentions_by_doc(entities, settings.actor_labels)
     countries_of = _mentions_by_doc(entities, ["GPE"])
@@ -290,9 +287,8 @@ def framing(docs, sentences: pd.DataFrame, documents: pd.DataFrame, entities: pd
     frames_def = frame_definitions(frames_lexicon)
     frame_cues = compile_cues(frames_def, nlp)
     stance_cues = compile_cues(stance_categories(stance_lexicon), nlp)
-    parsed = docs
     terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
-    collected = collect_sentences(parsed, sentences, entities, groups, frame_cues=frame_cues,
+    collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,
                                   stance_cues=stance_cues, terms=terms, settings=settings,
                                   parse=parse)
     sent = collected["sentences"]
@@ -387,12 +383,10 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
         .reset_index()
     docs = summarise(t, ["group", "doc_id", "scope"]).assign(level="document")
     segments = summarise(t, ["group", "doc_id", "scope", "segment_id"]).assign(level="segment")
-    for table, key in ((groups, ["group"]), (docs, ["group", "doc_id", "scope"])):
-        values = [g["compound"].to_numpy(float) for _, g in
-                  (body if table is groups else t).groupby(key, sort=True)]
-        if table is groups:
-            order = {g: i for i, g in enumerate(sorted(body["group"].unique()))}
-            values = [values[order[g]] for g in table["group"]]
+    by_group = {g: part["compound"].to_numpy(float) for g, part in body.groupby("group")}
+    by_doc = [part["compound"].to_numpy(float) for _, part in
+              t.groupby(["group", "doc_id", "scope"], sort=True)]
+    for table, values in ((groups, [by_group[g] for g in groups["group"]]), (docs, by_doc)):
         bounds = [bootstrap_intervals(v[:, None], settings.bootstrap, rng) for v in values]
         table["mean_low"] = [_r(float(lo[0])) for lo, _ in bounds]
         table["mean_high"] = [_r(float(hi[0])) for _, hi in bounds]

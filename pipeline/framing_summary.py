@@ -47,6 +47,21 @@ def _evidence(rows: pd.DataFrame, n: int) -> str:
                                                         rows["end_char"], strict=True))
 
 
+def evidence_spans(evidence: str) -> list[tuple[str, int, int]]:
+    """The (doc_id, start_char, end_char) spans of an ``evidence`` cell.
+
+    >>> evidence_spans("doc-1:0-54 | doc-2:60-219")
+    [('doc-1', 0, 54), ('doc-2', 60, 219)]
+    """
+    spans = []
+    for item in (evidence if isinstance(evidence, str) else "").split(" | "):
+        if item:
+            doc_id, _, span = item.rpartition(":")
+            start, end = span.split("-")
+            spans.append((doc_id, int(start), int(end)))
+    return spans
+
+
 def _interval_text(diff, lo, hi, p, unit: str) -> str:
     if unit == "share":
         fmt = lambda v: f"{100 * v:+.0f}"  # noqa: E731

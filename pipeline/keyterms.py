@@ -21,14 +21,13 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .terms import as_terms
+
 KEYTERM_COLUMNS = ["doc_id", "method", "rank", "term", "score", "count", "example", "start_char",
                    "end_char"]
 DAMPING = 0.85
 GRAPH_POS = ("NOUN", "PROPN", "ADJ")
 
-
-def _as_terms(terms: list[str]) -> list[str]:
-    return terms
 
 
 def _first_and_example(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[str, int, int]]:
@@ -54,7 +53,7 @@ def tfidf_keyterms(occurrences: pd.DataFrame, top_n: int) -> pd.DataFrame:
         return pd.DataFrame(columns=KEYTERM_COLUMNS)
     doc_ids = sorted(occurrences["doc_id"].unique())
     by_doc = {d: g for d, g in occurrences.groupby("doc_id", sort=True)}
-    vectorizer = TfidfVectorizer(analyzer=_as_terms)
+    vectorizer = TfidfVectorizer(analyzer=as_terms)
     matrix = vectorizer.fit_transform([list(by_doc[d]["term"]) for d in doc_ids]).tocsr()
     names = vectorizer.get_feature_names_out()
     rows = []

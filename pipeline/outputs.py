@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from .catalog import ParsedDocs, read_table
 from .corpus import load_corpus
 from .errors import StageError
+from .framing_summary import evidence_spans
 
 
 def _table(name: str) -> cached_property:
@@ -97,13 +98,8 @@ class Outputs:
 
     def evidence(self, evidence: str) -> list[tuple[str, int, int, str]]:
         """The sentences behind a ``doc_id:start-end | ...`` evidence string, with their text."""
-        out = []
-        for item in (evidence or "").split(" | "):
-            if item:
-                doc_id, _, span = item.rpartition(":")
-                start, end = (int(x) for x in span.split("-"))
-                out.append((doc_id, start, end, self.text(doc_id, start, end)))
-        return out
+        return [(doc_id, start, end, self.text(doc_id, start, end))
+                for doc_id, start, end in evidence_spans(evidence)]
 
     def docs(self, doc_id: str) -> list[Doc]:
         """The parsed segment docs of one document, in reading order (no model needed)."""

@@ -11,8 +11,8 @@ file); long tables are cut with a link to the full CSV beside the page.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
+import platform
 from pathlib import Path
 
 import jinja2
@@ -22,6 +22,7 @@ import spacy
 from .catalog import FigureFiles
 from .config import FramingSettings, ModelSettings, ParseSettings, ReportSettings, settings_dict
 from .corpus import Corpus
+from .framing_summary import evidence_spans
 from .spacy_pipeline import pipeline_version
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -73,11 +74,7 @@ class SentenceIndex:
         """Lines for ``doc:start-end | ...`` references (sentence spans or term spans);
         spans of ``marks`` (doc_id, start_char, end_char) inside a sentence are highlighted."""
         lines = []
-        if not isinstance(evidence, str) or not evidence:
-            return lines
-        for item in evidence.split(" | "):
-            doc_id, _, span = item.rpartition(":")
-            start, end = (int(x) for x in span.split("-"))
+        for doc_id, start, end in evidence_spans(evidence):
             hit = self.by_span.get((doc_id, start))
             if hit is not None and hit[1] == end:
                 inside = [] if marks is None else [
@@ -225,7 +222,7 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
     share_aligned = {g: _fmt(alignment.loc[alignment["group"] == g, "aligned"].mean(), "share")
                      if (alignment["group"] == g).any() else "–" for g in compare}
 
-    versions = {"python": __import__("platform").python_version(), "spacy": spacy.__version__,
+    versions = {"python": platform.python_version(), "spacy": spacy.__version__,
                 "spaCy pipeline": f"{model.name} {pipeline_version(model.name)}".strip(),
                 "pandas": pd.__version__, "jinja2": jinja2.__version__}
     frame_rows = frame_shares[frame_shares["level"] == "group"].pivot_table(
@@ -297,7 +294,7 @@ def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: Sentenc
         lines.append(f"{row.rank}. {row.finding}")
         for line in index.evidence(row.evidence)[:2]:
             text = " ".join(line["text"].split())
-            lines.append(f"   - “{html.unescape(text)}” ({line['doc_id']}, "
+            lines.append(f"   - “{text}” ({line['doc_id']}, "
                          f"characters {line['start']}–{line['end']})")
     lines.append("")
     lines.append("Differences are group B minus group A; intervals are 95% bootstrap intervals "

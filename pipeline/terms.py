@@ -26,6 +26,11 @@ _TRIM_LEADING_POS = {"DET", "PRON", "NUM", "ADP", "PUNCT", "PART", "CCONJ", "SYM
 _TRIM_TRAILING = {"'s", "’s", "'", "’"}
 
 
+def as_terms(terms: list[str]) -> list[str]:
+    """The analyser for scikit-learn vectorisers over term lists already extracted here."""
+    return terms
+
+
 def stop_words(lexicons: Iterable[Lexicon]) -> frozenset[str]:
     """The extra stop words of the ``stopwords.toml`` lexicons, lower-cased."""
     words: set[str] = set()

@@ -39,7 +39,7 @@ from .chart_style import new_figure
 from .config import TopicSettings
 from .errors import ConfigError
 from .keyterms import textrank_keyterms, tfidf_keyterms
-from .terms import stop_words, term_occurrences
+from .terms import as_terms, stop_words, term_occurrences
 from .topic_charts import (plot_keyterms, plot_topic_prevalence, plot_topic_selection,
                            plot_topic_terms)
 
@@ -53,9 +53,6 @@ SEGMENT_TOPIC_COLUMNS = ["doc_id", "segment_id", "part", "start_char", "end_char
 DOC_TOPIC_COLUMNS = ["doc_id", "group", "scope", "topic_id", "label", "share", "share_low",
                      "share_high", "units"]
 
-
-def _as_terms(terms: list[str]) -> list[str]:
-    return terms
 
 
 @dataclass
@@ -89,7 +86,7 @@ class TopicModel:
 def make_vectorizer(settings: TopicSettings, n_units: int) -> TfidfVectorizer | CountVectorizer:
     """TF-IDF (NMF) or count (LDA) vectoriser over pre-extracted term lists."""
     cls = TfidfVectorizer if settings.method == "nmf" else CountVectorizer
-    return cls(analyzer=_as_terms, min_df=min(settings.min_df, max(n_units, 1)),
+    return cls(analyzer=as_terms, min_df=min(settings.min_df, max(n_units, 1)),
                max_df=settings.max_df)
 
 

@@ -38,17 +38,6 @@ def _resampled(num: np.ndarray, den: np.ndarray, n: int, rng: np.random.Generato
     return np.concatenate(out) if out else np.zeros(0)
 
 
-def bootstrap_interval(num: np.ndarray, den: np.ndarray, n: int, rng: np.random.Generator,
-                       level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of sum(num)/sum(den); NaN when it cannot be formed."""
-    if n == 0 or len(num) < 2:
-        return math_nan(), math_nan()
-    values = _resampled(num, den, n, rng)
-    tail = (1 - level) / 2 * 100
-    lo, hi = np.percentile(values, [tail, 100 - tail])
-    return float(lo), float(hi)
-
-
 def bootstrap_intervals(values: np.ndarray, n: int, rng: np.random.Generator,
                         level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap intervals of the column means of ``values`` (rows resampled).
@@ -68,10 +57,6 @@ def bootstrap_intervals(values: np.ndarray, n: int, rng: np.random.Generator,
     tail = (1 - level) / 2 * 100
     lo, hi = np.percentile(np.concatenate(means), [tail, 100 - tail], axis=0)
     return lo, hi
-
-
-def math_nan() -> float:
-    return float("nan")
 
 
 @dataclass(frozen=True)
@@ -97,7 +82,7 @@ def compare_groups(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray, den_
     """
     a, b = ratio(num_a, den_a), ratio(num_b, den_b)
     observed = b - a
-    lo = hi = p = math_nan()
+    lo = hi = p = float("nan")
     if bootstrap and len(num_a) > 1 and len(num_b) > 1:
         diffs = _resampled(num_b, den_b, bootstrap, rng) - _resampled(num_a, den_a, bootstrap, rng)
         lo, hi = (float(v) for v in np.percentile(diffs, [2.5, 97.5]))
