@@ -37,6 +37,14 @@ REPO = HERE.parent
 PY = sys.executable
 
 
+# The bare baselines: label, batch size, processes, numpy ops, OPENBLAS_NUM_THREADS.
+# "bare_best" is the issue's best recipe; the last row adds the one-maths-thread-
+# per-worker setting the pipeline's workers use, for a like-for-like comparison.
+BARE_RUNS = (("bare_default", 256, 1, 0, ""), ("bare_best", 64, 2, 1, ""),
+             ("bare_best_one_blas_thread", 64, 2, 1, "1"))
+BARE_KEYS = tuple(r[0] for r in BARE_RUNS)
+
+
 def _tree_rss_kb(root_pid: int) -> int:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -62,11 +70,12 @@ def _tree_rss_kb(root_pid: int) -> int:
     return total
 
 
-def measured(cmd: list[str], cwd: Path = REPO) -> tuple[float, float, str]:
+def measured(cmd: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
+             ) -> tuple[float, float, str]:
     """Run ``cmd``; return (wall seconds, peak tree RSS in MB, stdout)."""
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, env={**os.environ, **(env or {})})
     peak = 0
     done = threading.Event()
 
@@ -149,17 +158,18 @@ def main() -> None:
         for n in sizes:
             corpus = subset(args.corpus, n, work / f"corpus-{n}")
             row: dict = {}
-            for label, batch, procs, numpy_ops in (("bare_default", 256, 1, 0),
-                                                   ("bare_best", 64, 2, 1)):
+            for label, batch, procs, numpy_ops, threads in BARE_RUNS:
                 runs = []
                 for _ in range(args.repeat):
                     _, peak, out = measured([PY, str(HERE / "bare_pipe.py"), str(corpus), str(n),
-                                             str(batch), str(procs), str(numpy_ops)])
+                                             str(batch), str(procs), str(numpy_ops)],
+                                            env={"OPENBLAS_NUM_THREADS": threads} if threads else None)
                     runs.append((json.loads(out)["seconds"], peak, json.loads(out)))
                 _, peak, info = min(runs, key=lambda r: r[0])
                 row[label] = {"seconds": round(info["seconds"], 2), "peak_mb": round(peak),
                               "settings": f"batch {batch}, {procs} process, "
-                                          f"{'numpy' if numpy_ops else 'blis'} ops"}
+                                          f"{'numpy' if numpy_ops else 'blis'} ops"
+                                          + (f", {threads} BLAS thread" if threads else "")}
                 row["words"] = info["words"]
             run_cmd = [PY, "-m", "pipeline", "run", "--quiet", "--corpus", str(corpus),
                        "--config", str(config)]
@@ -184,17 +194,17 @@ def main() -> None:
                 for i in range(args.repeat))
             row["pipeline_whole_run"] = {"seconds": round(whole_wall, 2),
                                          "peak_mb": round(whole_peak)}
-            for key in ("bare_default", "bare_best", "pipeline_parse", "pipeline_whole_run"):
+            for key in (*BARE_KEYS, "pipeline_parse", "pipeline_whole_run"):
                 row[key]["words_per_s"] = round(row["words"] / row[key]["seconds"])
             best = row["bare_best"]["words_per_s"]
             row["ratios_to_bare_best"] = {k: round(row[k]["words_per_s"] / best, 3)
-                                          for k in ("bare_default", "pipeline_parse",
-                                                    "pipeline_whole_run")}
+                                          for k in (*BARE_KEYS, "pipeline_parse",
+                                                    "pipeline_whole_run") if k != "bare_best"}
             if n == max(sizes):
                 row["identity"] = identity_check(corpus, out_dir, config, args.identity_docs)
             results["runs"][str(n)] = row
             print(f"\n{n} documents, {row['words']:,} words")
-            for key in ("bare_default", "bare_best", "pipeline_parse", "pipeline_whole_run"):
+            for key in (*BARE_KEYS, "pipeline_parse", "pipeline_whole_run"):
                 r = row[key]
                 ratio = r["words_per_s"] / best
                 print(f"  {key:<20} {r['words_per_s']:>7,} words/s  {r['peak_mb']:>6,} MB peak"

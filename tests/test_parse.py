@@ -141,3 +141,44 @@ def test_shard_docbin_stores_the_same_docs_as_spacys(nlp):
 
     assert annotations(ours) == annotations(theirs)
     assert annotations(ours)[0][0][0][0] == "Pakistan"
+
+
+def test_shards_follow_corpus_order_and_never_split_a_document(tmp_path, config):
+    from pipeline.parse import plan_shards
+
+    texts = {f"d{i}": ("a", f"Headline {i}\n\n" + "Japan met Pakistan. " * 3 + f"\n\nRound {i}.\n")
+             for i in range(5)}
+    texts["d5"] = ("a", "Reply\n")  # nothing to parse: still a document of its shard
+    corpus = load_corpus(write_corpus(tmp_path / "c", texts), config.corpus)
+    segments = ingest(corpus, ingest=config.ingest)["segments"]
+    segments = segments[segments["part"].isin(config.parse.parts)]
+    tasks = plan_shards(corpus, segments, size=5)
+    assert [[d[0] for d in t.documents] for t in tasks] == [["d0", "d1"], ["d2", "d3"],
+                                                            ["d4", "d5"]]
+    assert [len(t.segments) for t in tasks] == [6, 6, 3]
+    assert {s[0] for s in tasks[0].segments} == {"d0", "d1"}
+
+
+def test_parallel_parse_gives_the_same_docs_and_tables_as_one_process(tmp_path, nlp, config):
+    """Two forked workers (each parsing whole shards) against the one-process path."""
+    from .conftest import CORPUS
+
+    corpus = load_corpus(CORPUS, config.corpus)
+    segments = ingest(corpus, ingest=config.ingest)["segments"]
+    one = ModelSettings(n_process=1)
+    two = ModelSettings(n_process=2, min_segments_per_process=1)
+    settings = ParseSettings(**{**config.parse.__dict__, "shard_size": 7})
+    results = [list(parse_corpus(corpus, segments, nlp=nlp, model=m, parse=settings))
+               for m in (one, two)]
+    assert len(results[1]) == 2  # one shard per document, one for each worker
+    for key in ("sentences", "tokens", "documents"):
+        a, b = (pd.concat([s[key] for s in r], ignore_index=True) for r in results)
+        pd.testing.assert_frame_equal(a, b)
+
+    def annotations(shards):
+        return [([(t.text, t.tag_, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in d],
+                 d.user_data) for s in shards for d in s["docs"].get_docs(nlp.vocab)]
+
+    assert annotations(results[0]) == annotations(results[1])
+    tokens = pd.concat([s["tokens"] for s in results[1]], ignore_index=True)
+    assert tokens.groupby("doc_id").token_id.is_monotonic_increasing.all()
