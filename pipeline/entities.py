@@ -10,8 +10,11 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
    split, and its other name is a mention where the document names it elsewhere.
 2. **Span clean-up.** No leading determiner, no trailing possessive ('s, ’s),
    no stray punctuation, no unbalanced parenthesis; adjacent PERSON spans are
-   one name ("Bilawal Bhutto" + "Zardari"); a mention that starts with a title
-   from the lexicons' ``person_titles`` ("Dr Nielsen") is a PERSON without it.
+   one name ("Bilawal Bhutto" + "Zardari"); a mention that starts
+   with a title from the lexicons' ``person_titles`` ("Dr Nielsen") is a PERSON
+   without it; a place name ends before a generic word from ``generic_heads``
+   ("Asia-Pacific" in "the Asia-Pacific region"); a title or law named with
+   "a"/"an" ("a Memorandum of Understanding") is a kind of document, not a name.
 3. **Headings.** In titles and headings, model entities stand only when the
    document's body has the same text as an entity; body entities are found in
    the headings too (title case fools the model).
@@ -21,7 +24,9 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
 5. **Person aliasing.** A partial name ("Zardari", "Bhutto Zardari", a
    "Bilawal" the model called ORG) that is part of exactly one full PERSON name
    takes that name as canonical, within the document or across the corpus.
-6. **Metonyms.** A lexicon entry may say what its mention ``refers_to``
+6. **One spelling.** Canonical names that differ only in hyphens, spaces or
+   case ("Middle-East", "Middle East") become the most used spelling.
+7. **Metonyms.** A lexicon entry may say what its mention ``refers_to``
    ("Tokyo" -> "Japan"); the mention keeps its own text and label.
 """
 
@@ -55,6 +60,9 @@ HEADING_PARTS = ("title", "heading")
 _GUESSED_FROM_CASE = {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "NORP"}
 _LEADING = {"the", "a", "an", "The", "A", "An"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
+_PLACE_LABELS = {"GPE", "LOC"}
+_TITLED_LABELS = {"WORK_OF_ART", "LAW"}
+_INDEFINITE = {"a", "an"}
 
 
 @dataclass(frozen=True)
@@ -203,8 +211,31 @@ def _compound_part(part: Span, whole: Span) -> bool:
             or (part.end < whole.end and doc[part.end].text in _HYPHENS))
 
 
+def _a_type_not_a_title(span: Span) -> bool:
+    """"a Memorandum of Understanding": a title or law named with "a"/"an" is a kind of
+    document, not a name (names of works and laws take "the" or no article)."""
+    if span.label_ not in _TITLED_LABELS:
+        return False
+    doc = span.doc
+    if span[0].text in _INDEFINITE:  # a capital "A" opens titles ("A Room With A View")
+        return True
+    before = doc[span.start - 1] if span.start > 0 else None
+    return (before is not None and before.text in _INDEFINITE
+            and span.start <= before.head.i < span.end)
+
+
+def _without_generic_head(span: Span, heads: frozenset[str]) -> Span:
+    """"Asia-Pacific region" -> "Asia-Pacific": a lower-case generic word after a place
+    name is not part of the name (MUC-6 named entity task definition, A.1.4)."""
+    if (span.label_ in _PLACE_LABELS and len(span) > 1 and span[-1].text in heads
+            and span[0].text[:1].isupper()):
+        return Span(span.doc, span.start, span.end - 1, label=span.label_)
+    return span
+
+
 def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
-                      titles: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
+                      titles: frozenset[str] = frozenset(),
+                      heads: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
     """Corrected entity spans of one segment doc, each with its source.
 
     A lexicon match inside a longer model entity yields to it ("Washington" in
@@ -226,9 +257,11 @@ def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
         if ent.label_ not in labels:
             continue
         source = "ruler" if (ent.start, ent.end) in ruled_keys else "model"
+        if source == "model" and _a_type_not_a_title(ent):
+            continue
         cleaned = ent if source == "ruler" else _clean(ent)
         if cleaned is not None and source == "model":
-            cleaned = _without_title(cleaned, titles)
+            cleaned = _without_generic_head(_without_title(cleaned, titles), heads)
         if cleaned is not None:
             spans.append((cleaned, source))
     merged = _merge_adjacent_persons([s for s, src in spans if src == "model"])
@@ -268,7 +301,7 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
         index = _sentence_index(doc)
         seg_start = info["start_char"]
         segments[doc_id].append((part, seg_start, doc.text, index))
-        for span, source in _segment_mentions(doc, ruler, nlp, labels, titles):
+        for span, source in _segment_mentions(doc, ruler, nlp, labels, titles, generic_heads):
             start, end = file_offsets(doc, span.start_char, span.end_char)
             entry = ruler.entry(span) if source == "ruler" else None
             mentions.append(Mention(
@@ -283,29 +316,7 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
     if settings.person_aliasing != "off":
         mentions = _alias_persons(mentions, corpus_wide=settings.person_aliasing == "corpus")
     mentions = _label_agreement(mentions)
-    mentions = _generic_heads(mentions, generic_heads)
-    return sorted(mentions, key=lambda m: (m.doc_id, m.start_char, m.end_char))
-
-
-_PLACE_LABELS = {"GPE", "LOC"}
-
-
-def _generic_heads(mentions: list[Mention], heads: frozenset[str]) -> list[Mention]:
-    """"the Asia-Pacific region" and "Asia-Pacific" are one place: a place mention that ends
-    in a generic word (``generic_heads`` of the lexicons) takes the canonical name of the
-    rest when the corpus names the rest as a place. The mention keeps its text."""
-    if not heads:
-        return mentions
-    places = {m.text: m.canonical for m in mentions if m.label in _PLACE_LABELS}
-    out = []
-    for m in mentions:
-        words = m.text.split()
-        if m.label in _PLACE_LABELS and len(words) > 1 and words[-1].lower() in heads:
-            rest = " ".join(words[:-1])
-            if rest in places:
-                m = replace(m, canonical=places[rest])
-        out.append(m)
-    return out
+    return _one_spelling(sorted(mentions, key=lambda m: (m.doc_id, m.start_char, m.end_char)))
 
 
 _COMPOUND_LABELS = {"GPE", "NORP", "LOC", "ORG"}
@@ -524,6 +535,24 @@ def _label_agreement(mentions: list[Mention]) -> list[Mention]:
             m = replace(m, label="NORP", canonical=singular, source="alias")
         out.append(m)
     return out
+
+
+_SPELLING_GAPS = re.compile(r"[\s\-–‑]+")
+
+
+def _one_spelling(mentions: list[Mention]) -> list[Mention]:
+    """Canonical names of one label that differ only in hyphens, spaces or case
+    ("Middle-East", "Middle East") are one entity: all take the spelling most
+    mentions have (the first in corpus order on a tie)."""
+    def key(m: Mention) -> tuple[str, str]:
+        return m.label, _SPELLING_GAPS.sub(" ", m.canonical).casefold()
+
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for m in mentions:
+        counts[key(m)][m.canonical] += 1
+    spelling = {k: c.most_common(1)[0][0] for k, c in counts.items() if len(c) > 1}
+    return [replace(m, canonical=spelling[key(m)]) if key(m) in spelling else m
+            for m in mentions]
 
 
 def _contains(name: list[str], part: list[str]) -> bool:

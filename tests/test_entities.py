@@ -42,6 +42,42 @@ def test_adjacent_person_spans_are_one_name(nlp):
                                                     ("Japan", "GPE")]
 
 
+def test_generic_head_after_a_place_name_is_not_part_of_it(nlp):
+    from pipeline.entities import _without_generic_head
+
+    heads = frozenset({"region", "area"})
+    doc = nlp.make_doc("the Asia-Pacific region and the Bay Area and the Tokyo area")
+    # tokens: the Asia - Pacific region and the Bay Area and the Tokyo area
+    assert _without_generic_head(span(doc, 1, 5, "LOC"), heads).text == "Asia-Pacific"
+    assert _without_generic_head(span(doc, 7, 9, "LOC"), heads).text == "Bay Area"  # capital
+    assert _without_generic_head(span(doc, 11, 13, "GPE"), heads).text == "Tokyo"
+    assert _without_generic_head(span(doc, 11, 13, "ORG"), heads).text == "Tokyo area"  # no place
+
+
+def test_titles_and_laws_named_with_a_or_an_are_kinds_of_documents(nlp):
+    from pipeline.entities import _a_type_not_a_title
+
+    doc = nlp("They signed a Memorandum of Understanding and read A Room With A View.")
+    # tokens: They signed a Memorandum of Understanding and read A Room With A View .
+    assert _a_type_not_a_title(span(doc, 2, 6, "WORK_OF_ART"))  # the model took "a" in
+    assert _a_type_not_a_title(span(doc, 3, 6, "LAW"))  # "a" before, determining "Memorandum"
+    assert not _a_type_not_a_title(span(doc, 8, 13, "WORK_OF_ART"))  # a title's own capital A
+    assert not _a_type_not_a_title(span(doc, 3, 6, "ORG"))
+
+
+def test_canonical_names_differing_in_hyphens_or_case_are_one_spelling():
+    from pipeline.entities import _one_spelling
+
+    mentions = [m("Middle East", "LOC", 0), m("Middle-East", "LOC", 20),
+                m("Middle East", "LOC", 40), m("Asia pacific", "LOC", 60),
+                m("Asia-Pacific", "LOC", 80), m("Middle East", "ORG", 100)]
+    out = _one_spelling(mentions)
+    assert [x.canonical for x in out] == ["Middle East", "Middle East", "Middle East",
+                                          "Asia pacific", "Asia pacific",  # tie: the first
+                                          "Middle East"]
+    assert [x.text for x in out] == [x.text for x in mentions]  # texts untouched
+
+
 def test_lexicon_later_file_wins_and_general_can_be_skipped():
     general = Lexicon("pipeline/data/entities.toml", {"entity": [
         {"canonical": "Tokyo", "label": "GPE", "aliases": ["Tokyo"], "refers_to": "Japan"}]})
@@ -244,17 +280,6 @@ def test_hyphenated_compound_of_names_is_split_into_its_names(nlp):
     # a capitalised word the document never names as an entity is left alone
     assert [x for x in _compound_partners([m("Pak", "GPE", 0)], {"d": "Pak-Rail"})
             if x.source == "compound"] == []
-
-
-def test_place_with_a_generic_head_is_the_same_place():
-    from pipeline.entities import _generic_heads
-
-    mentions = [m("Asia-Pacific", "LOC", 0), m("Asia-Pacific region", "LOC", 40),
-                m("Punjab region", "LOC", 80), m("Capital Region", "ORG", 120)]
-    out = _generic_heads(mentions, frozenset({"region"}))
-    assert [x.canonical for x in out] == ["Asia-Pacific", "Asia-Pacific", "Punjab region",
-                                          "Capital Region"]
-    assert [x.text for x in out] == [x.text for x in mentions]  # texts untouched
 
 
 def test_organisations_in_mistagged_person_names_stay_organisations():

@@ -9,6 +9,7 @@ from pipeline.evaluation import EntityScores, gold_mentions, read_gold, score_me
 from .conftest import REPO
 
 GOLD = REPO / "tests" / "data" / "gold_entities.jsonl"
+GOLD_FULL = REPO / "tests" / "data" / "gold_entities_full.jsonl"  # both article bodies
 
 
 def test_scores_by_hand_with_scope():
@@ -47,6 +48,8 @@ def test_evaluate_command_before_and_after_corrections(tmp_path, bundled_run, nl
     assert main(["evaluate-entities", str(GOLD), "--corpus", str(REPO / "corpus"),
                  "--out", str(bundled_run)]) == 0
     after = capsys.readouterr().out
+    assert main(["evaluate-entities", str(GOLD_FULL), "--out", str(bundled_run)]) == 0
+    after_full = capsys.readouterr().out
     raw_out = tmp_path / "raw"
     shutil.copytree(bundled_run, raw_out)
     config = tmp_path / "raw.toml"
@@ -57,6 +60,11 @@ def test_evaluate_command_before_and_after_corrections(tmp_path, bundled_run, nl
     assert main(["evaluate-entities", str(GOLD), "--corpus", str(REPO / "corpus"),
                  "--out", str(raw_out), "--config", str(config)]) == 0
     before = capsys.readouterr().out
+    assert main(["evaluate-entities", str(GOLD_FULL), "--out", str(raw_out),
+                 "--config", str(config)]) == 0
+    before_full = capsys.readouterr().out
+    assert _overall(after_full) >= 0.97
+    assert _overall(before_full) < 0.9 < _overall(after_full)
     assert "false negatives" in after and "…" in before
     assert _overall(after) >= 0.95
     assert _overall(before) < _overall(after)
