@@ -202,6 +202,7 @@ class FramingSettings:
     sides: tuple[str, ...] = ()
     pos: tuple[str, ...] = ("NOUN", "PROPN", "ADJ", "VERB", "ADV")
     actor_labels: tuple[str, ...] = ("PERSON", "GPE", "ORG")
+    demonyms_name_countries: bool = True
     prior: str = "corpus"
     prior_strength: float = 0.0
     z_threshold: float = 1.96

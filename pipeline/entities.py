@@ -27,7 +27,9 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
 6. **One spelling.** Canonical names that differ only in hyphens, spaces or
    case ("Middle-East", "Middle East") become the most used spelling.
 7. **Metonyms.** A lexicon entry may say what its mention ``refers_to``
-   ("Tokyo" -> "Japan"); the mention keeps its own text and label.
+   ("Tokyo" -> "Japan"); the mention keeps its own text and label. A
+   nationality word from the lexicons' ``[demonyms]`` ("Japanese") refers to
+   its country the same way.
 """
 
 from __future__ import annotations
@@ -114,6 +116,32 @@ def lexicon_entries(lexicons: Iterable[Lexicon], *, use_general: bool = True
             for alias in entry.aliases:
                 by_alias[alias] = entry
     return [replace(by_alias[alias], aliases=(alias,)) for alias in sorted(by_alias)]
+
+
+def demonyms(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> dict[str, str]:
+    """Nationality word -> country, from the lexicons' ``[demonyms]`` tables (later wins)."""
+    table: dict[str, str] = {}
+    for lexicon in _chosen(lexicons, use_general):
+        raw = lexicon.data.get("demonyms", {})
+        if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+            raise CorpusError("[demonyms] must map nationality words to country names",
+                              where=lexicon.origin, fix='write e.g. Japanese = "Japan"')
+        table.update(raw)
+    return table
+
+
+def with_demonym_countries(mentions: list[Mention], table: dict[str, str]) -> list[Mention]:
+    """A NORP mention that is a nationality word ("Japanese", "Pakistanis") refers to its
+    country, unless it already refers to something."""
+    out = []
+    for m in mentions:
+        if m.label == "NORP" and not m.refers_to:
+            country = table.get(m.text) or (table.get(m.text[:-1]) if m.text.endswith("s")
+                                            else None)
+            if country:
+                m = replace(m, refers_to=country)
+        out.append(m)
+    return out
 
 
 def generic_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
@@ -676,6 +704,9 @@ def entities(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     heads = generic_heads(entities_lexicon, use_general=entities.use_general_lexicon)
     mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles,
                                generic_heads=heads)
+    if entities.corrections:
+        mentions = with_demonym_countries(
+            mentions, demonyms(entities_lexicon, use_general=entities.use_general_lexicon))
     table = entity_table(mentions, sentences)
     counted = counted_mentions(table, parse.body_parts, keep_duplicates=parse.keep_duplicates)
     lengths = {d.doc_id: len(d.text) for d in corpus.documents}

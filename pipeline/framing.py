@@ -50,13 +50,24 @@ _DIGITS = re.compile(r"\d")
 
 
 def _countries(lexicons: Iterable[Lexicon]) -> set[str]:
-    """Country names known to the entity lexicons: what capitals refer to, and GPE entries."""
+    """Country names known to the entity lexicons: what capitals and nationality words
+    (``[demonyms]``) refer to."""
     names: set[str] = set()
     for lexicon in lexicons:
         for entry in lexicon.data.get("entity", []):
             if entry.get("refers_to"):
                 names.add(entry["refers_to"])
+        names.update(str(v) for v in lexicon.data.get("demonyms", {}).values())
     return names
+
+
+def _country_mentions(entities: pd.DataFrame, settings: FramingSettings) -> pd.DataFrame:
+    """Mentions that name a country: places (GPE), and nationality words that refer to a
+    country when ``demonyms_name_countries`` is on."""
+    named = entities["label"] == "GPE"
+    if settings.demonyms_name_countries:
+        named |= (entities["label"] == "NORP") & (entities["refers_to"].fillna("") != "")
+    return entities[named]
 
 
 def _mentions_by_doc(entities: pd.DataFrame, labels: Iterable[str]) -> dict[str, list]:
@@ -77,7 +88,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     duplicates = set() if parse.keep_duplicates else duplicate_sentences(sentences)
     wanted = set(parse.body_parts) | {"comment"}
     actors_of = _mentions_by_doc(entities, settings.actor_labels)
-    countries_of = _mentions_by_doc(entities, ["GPE"])
+    countries_of = _mentions_by_doc(_country_mentions(entities, settings), ["GPE", "NORP"])
     rows, frame_rows, marker_rows, role_rows, place_rows, term_rows = [], [], [], [], [], []
     for doc in docs:
         info = doc.user_data

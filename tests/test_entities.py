@@ -1,9 +1,12 @@
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from spacy.tokens import Span
 
 from pipeline.catalog import Lexicon
 from pipeline.config import EntitySettings
+from pipeline.errors import CorpusError
 from pipeline.entities import (
     LexiconEntry,
     Mention,
@@ -306,3 +309,26 @@ def test_one_label_per_name_within_a_document():
                 m("Labour", "PERSON", 0, doc_id="f")]
     out = _one_label_per_document(mentions)
     assert [x.label for x in out] == ["ORG", "ORG", "ORG", "GPE", "PERSON", "PERSON"]
+
+
+def test_nationality_words_refer_to_their_country():
+    from pipeline.entities import demonyms, with_demonym_countries
+
+    table = demonyms([Lexicon("pipeline/data/entities.toml",
+                              {"demonyms": {"Japanese": "Japan", "Pakistani": "Pakistan"}}),
+                      Lexicon("corpus/entities.toml", {"demonyms": {"Japanese": "Nippon"}})])
+    assert table == {"Japanese": "Nippon", "Pakistani": "Pakistan"}  # the later file wins
+    mentions = [m("Pakistanis", "NORP", 0), m("Japanese", "NORP", 20), m("Korean", "NORP", 40),
+                m("Pakistani", "ORG", 60), replace(m("Pakistani", "NORP", 80), refers_to="X")]
+    out = with_demonym_countries(mentions, table)
+    assert [x.refers_to for x in out] == ["Pakistan", "Nippon", "", "", "X"]
+    assert [x.canonical for x in out] == [x.canonical for x in mentions]  # names unchanged
+    with pytest.raises(CorpusError, match=r"\[demonyms\] must map"):
+        demonyms([Lexicon("corpus/entities.toml", {"demonyms": {"Japanese": 3}})])
+
+
+def test_bundled_nationality_words_refer_to_countries(bundled_run):
+    mentions = _tables(bundled_run)["entities"]
+    norp = mentions[mentions.label == "NORP"].set_index("text")["refers_to"]
+    assert set(norp[["Japanese"]]) == {"Japan"} and set(norp[["Pakistanis"]]) == {"Pakistan"}
+    assert set(norp[["Asian"]]) == {""}  # a continent's adjective names no country

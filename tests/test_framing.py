@@ -11,7 +11,7 @@ from pipeline.errors import ConfigError
 from pipeline.runner import Runner
 from pipeline.stages import STAGES
 
-from .conftest import OPED, OVERVIEW, original_text, rerun_matches, write_corpus
+from .conftest import CORPUS, OPED, OVERVIEW, original_text, rerun_matches, write_corpus
 
 FRAMING_TABLES = ("keyness", "frames_sentences", "frame_shares", "tone", "stance",
                   "stance_markers", "actors", "actor_roles", "relationship",
@@ -160,3 +160,27 @@ def test_sides_from_the_config_and_bad_values(tmp_path, nlp, three_groups):
     runner.run(only="framing", force=True)
     third = table(out, "third_parties")
     assert "Pakistan" in set(third.country) and "China" not in set(third.country)
+
+
+def test_nationality_words_name_their_country_unless_switched_off(bundled_run, nlp, tmp_path):
+    # read from the text: this sentence names both countries by nationality word only
+    sentences = table(bundled_run, "sentences")
+    wanted = sentences[sentences.text.str.startswith("Japanese companies have also invested")]
+    assert len(wanted) == 1
+    doc_id, sid = wanted.doc_id.iloc[0], int(wanted.sentence_id.iloc[0])
+    assert "Pakistani economy" in wanted.text.iloc[0] and " Japan " not in wanted.text.iloc[0]
+
+    def row(out):
+        rel = table(out, "relationship_sentences")
+        return rel[(rel.doc_id == doc_id) & (rel.sentence_id == sid)].iloc[0]
+
+    assert row(bundled_run).relationship == "both_sides"
+    off = tmp_path / "off.toml"
+    off.write_text("[framing]\ndemonyms_name_countries = false\n", encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    runner = Runner(STAGES, load_config(off), CORPUS, out)
+    runner._nlp = nlp
+    runner.run(only="framing")
+    assert row(out).relationship == "neither"
+    assert not row(out).names_side_a and not row(out).names_side_b
