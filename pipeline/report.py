@@ -16,6 +16,7 @@ import platform
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 import spacy
 
@@ -24,6 +25,7 @@ from .config import FramingSettings, ModelSettings, ParseSettings, ReportSetting
 from .corpus import Corpus
 from .framing_summary import evidence_spans
 from .spacy_pipeline import pipeline_version
+from .tone import valence
 
 TEMPLATES = Path(__file__).with_name("templates")
 FIGURES = ("top_entities", "entity_networks", "topic_prevalence", "topic_terms",
@@ -111,10 +113,23 @@ def _cue_tokens(frames_sentences: pd.DataFrame, tokens: pd.DataFrame, frame: str
                  for d, s, cues in zip(rows["doc_id"], rows["sentence_id"], rows["cues"],
                                        strict=True) if isinstance(cues, str)}
     hit = tokens.merge(rows[["doc_id", "sentence_id"]], on=["doc_id", "sentence_id"])
-    keep = [w in cue_words.get((d, s), ()) or t.lower() in cue_words.get((d, s), ())
-            for d, s, w, t in zip(hit["doc_id"], hit["sentence_id"], hit["lemma_lower"],
-                                  hit["text"], strict=True)]
-    return hit[keep][["doc_id", "start_char", "end_char"]]
+    keep = np.array([w in cue_words.get((d, s), ()) or t.lower() in cue_words.get((d, s), ())
+                     for d, s, w, t in zip(hit["doc_id"], hit["sentence_id"], hit["lemma_lower"],
+                                           hit["text"], strict=True)], dtype=bool)
+    return hit.loc[keep, ["doc_id", "start_char", "end_char"]]
+
+
+def _tone_words(tokens: pd.DataFrame, category: str) -> pd.DataFrame:
+    """Tokens VADER's lexicon scores in the direction of a tone finding: positive words
+    for "positive sentences", negative for "negative sentences", both otherwise."""
+    scores = np.array(valence(tokens["text"]), dtype=float)
+    if category.startswith("positive"):
+        keep = scores > 0
+    elif category.startswith("negative"):
+        keep = scores < 0
+    else:
+        keep = scores != 0
+    return tokens.loc[keep, ["doc_id", "start_char", "end_char"]]
 
 
 def _table(df: pd.DataFrame, columns: list[str], rows: int, csv: str,
@@ -159,6 +174,8 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
             marks = countries
         elif row.measure == "frame share" and row.category != "none":
             marks = _cue_tokens(frames_sentences, tokens, row.category)
+        elif row.measure == "tone":
+            marks = _tone_words(tokens, row.category)
         elif row.measure == "agency":
             marks = entities[(entities["canonical"] == row.category) |
                              (entities["refers_to"] == row.category)]

@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 
@@ -27,6 +27,18 @@ def sentence_tone(texts: Sequence[str]) -> list[dict[str, float]]:
     """VADER scores (compound, pos, neu, neg) of each text."""
     analyzer = _analyzer()
     return [analyzer.polarity_scores(text) for text in texts]
+
+
+def valence(words: Iterable[str]) -> list[float]:
+    """VADER's lexicon valence of each word (looked up lower-cased), 0 for words it lacks:
+    the words that move a sentence's score, before VADER's rules for negation, degree
+    words and "but" adjust them.
+
+    >>> valence(["Great", "attack", "Japan"])
+    [3.1, -2.1, 0.0]
+    """
+    lexicon = _analyzer().lexicon
+    return [float(lexicon.get(w.lower(), 0.0)) for w in words]
 
 
 def tone_class(compound: float, threshold: float) -> str:

@@ -115,3 +115,37 @@ def test_report_of_another_corpus_uses_its_groups_and_names(tmp_path, nlp):
     seen = render(tmp_path / "out" / "report.html", tmp_path / "other.png")
     assert all(img[1] > 0 for img in seen["images"])
     assert [m for m in seen["console"] if m[0] == "error"] == []
+
+
+def test_tone_findings_mark_the_words_vader_scores(bundled_run, nlp, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from pipeline.report import _tone_words
+    from pipeline.tone import valence
+
+    # on the bundled run, with enough key findings to reach the tone ones
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    config = tmp_path / "more.toml"
+    config.write_text("[report]\nkey_findings = 40\n", encoding="utf-8")
+    runner = Runner(STAGES, load_config(config), REPO / "corpus", out)
+    runner._nlp = nlp
+    runner.run(only="report")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    items = page.split('id="findings"')[1].split("</section>")[0].split('<li id="f')[1:]
+    negative = [i for i in items if "tone: negative sentences" in i]
+    assert negative
+    marked = [w for i in negative for w in re.findall(r"<mark>(.+?)</mark>", i)]
+    assert marked and all(v < 0 for v in valence(marked))
+
+    words = ["Japan", "welcomed", "the", "great", "deal", "but", "feared", "an", "attack"]
+    tokens = pd.DataFrame({"doc_id": "d", "text": words,
+                           "start_char": range(0, 90, 10), "end_char": range(5, 95, 10)})
+    marked = {c: [words[i // 10] for i in _tone_words(tokens, c)["start_char"]]
+              for c in ("positive sentences", "negative sentences", "mean compound")}
+    # vader_lexicon.txt: welcomed 1.4, great 3.1, feared -2.2, attack -2.1; the rest absent
+    assert marked["positive sentences"] == ["welcomed", "great"]
+    assert marked["negative sentences"] == ["feared", "attack"]
+    assert marked["mean compound"] == ["welcomed", "great", "feared", "attack"]
