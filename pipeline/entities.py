@@ -34,12 +34,14 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -398,44 +400,47 @@ def _model_mentions(docs: Iterable[Doc], labels: set[str]) -> list[Mention]:
     return out
 
 
-def _overlaps(mentions: list[Mention], doc_id: str, start: int, end: int) -> bool:
-    return any(m.doc_id == doc_id and m.start_char < end and start < m.end_char
-               for m in mentions)
+def _overlaps(mentions: list[Mention], start: int, end: int) -> bool:
+    """Whether any of one document's ``mentions`` overlaps [start, end)."""
+    return any(m.start_char < end and start < m.end_char for m in mentions)
+
+
+def _by_document(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    out: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        out[m.doc_id].append(m)
+    return out
 
 
 def _abbreviations(mentions: list[Mention], segments, texts: dict[str, str]) -> list[Mention]:
     """Short forms defined in the text take their long form's canonical name and label."""
-    out = list(mentions)
+    by_doc = _by_document(mentions)
     for doc_id, segs in segments.items():
+        out = by_doc.get(doc_id, [])  # this document's mentions
         for _, seg_start, seg_text, _ in segs:
             for abbr in find_abbreviations(seg_text):
                 long_start = seg_start + abbr.long_start
                 long_end = seg_start + abbr.long_end
-                long = next((m for m in out if m.doc_id == doc_id and
-                             m.start_char <= long_start + 4 and m.end_char >= long_end - 1 and
-                             m.end_char > long_start), None)
+                long = next((m for m in out if m.start_char <= long_start + 4 and
+                             m.end_char >= long_end - 1 and m.end_char > long_start), None)
                 if long is None:
                     continue
                 canonical, label = abbr.long, long.label
-                updated = []
-                for m in out:
-                    if m.doc_id == doc_id and m.text == abbr.short:
-                        m = replace(m, canonical=canonical, label=label, source="abbreviation")
-                    elif m is long or (m.doc_id == doc_id and m.text == abbr.long):
-                        m = replace(m, canonical=canonical)
-                    updated.append(m)
-                out = updated
+                out = [replace(m, canonical=canonical, label=label, source="abbreviation")
+                       if m.text == abbr.short else
+                       replace(m, canonical=canonical) if m is long or m.text == abbr.long
+                       else m for m in out]
                 pattern = _word_pattern(abbr.short)
                 for part, s_start, s_text, index in segs:
                     for match in pattern.finditer(s_text):
                         start, end = s_start + match.start(), s_start + match.end()
-                        if texts[doc_id][start:end] != abbr.short or \
-                                _overlaps(out, doc_id, start, end):
+                        if texts[doc_id][start:end] != abbr.short or _overlaps(out, start, end):
                             continue
                         out.append(Mention(doc_id, part, _sentence_at(index, match.start()),
                                            start, end, abbr.short, label, canonical, "",
                                            "abbreviation"))
-    return out
+        by_doc[doc_id] = out
+    return [m for doc_mentions in by_doc.values() for m in doc_mentions]
 
 
 def _heading_support(mentions: list[Mention], segments, texts: dict[str, str],
@@ -452,17 +457,21 @@ def _heading_support(mentions: list[Mention], segments, texts: dict[str, str],
                 and m.text not in body[m.doc_id] and m.text not in known:
             continue
         out.append(m)
+    by_doc = _by_document(out)
     for doc_id, segs in segments.items():
+        here = by_doc[doc_id]
         for part, seg_start, seg_text, index in segs:
             if part not in HEADING_PARTS:
                 continue
             for text, example in sorted(body[doc_id].items(), key=lambda kv: -len(kv[0])):
                 for match in _word_pattern(text).finditer(seg_text):
                     start, end = seg_start + match.start(), seg_start + match.end()
-                    if texts[doc_id][start:end] == text and not _overlaps(out, doc_id, start, end):
-                        out.append(replace(example, part=part,
-                                           sentence_id=_sentence_at(index, match.start()),
-                                           start_char=start, end_char=end, source="propagated"))
+                    if texts[doc_id][start:end] == text and not _overlaps(here, start, end):
+                        found = replace(example, part=part,
+                                        sentence_id=_sentence_at(index, match.start()),
+                                        start_char=start, end_char=end, source="propagated")
+                        out.append(found)
+                        here.append(found)
     return out
 
 
@@ -494,15 +503,20 @@ def _alias_persons(mentions: list[Mention], *, corpus_wide: bool) -> list[Mentio
             votes[m.text][m.label == "PERSON"] += 1
     # a word named 3+ times on its own, mostly not as a person ("Labour" ORG)
     not_person = {w for w, c in votes.items() if c[False] >= 3 and c[False] > c[True]}
-    full: dict[str, set[str]] = defaultdict(set)  # scope -> full names
+    # scope (a doc_id, or "*" for the corpus) -> word -> full names holding that word
+    full: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for m in mentions:
         if m.label == "PERSON" and len(m.canonical.split()) >= 2 \
                 and _person_like(m.canonical, not_person):
-            full[m.doc_id].add(m.canonical)
-            full["*"].add(m.canonical)
+            for word in m.canonical.split():
+                full[m.doc_id][word].add(m.canonical)
+                full["*"][word].add(m.canonical)
 
     def owner(words: list[str], scope: str) -> str | None:
-        hits = {name for name in full[scope] if _contains(name.split(), words)}
+        if not words:
+            return None
+        candidates = full[scope].get(words[0], ()) if scope in full else ()
+        hits = {name for name in candidates if _contains(name.split(), words)}
         # prefer the longest names: drop any name contained in another one
         hits = {h for h in hits if not any(h != o and _contains(o.split(), h.split())
                                            for o in hits)}
@@ -616,9 +630,26 @@ def counted_mentions(table: pd.DataFrame, body_parts: Iterable[str], *,
     return kept
 
 
-def _majority_label(labels: pd.Series) -> str:
-    counts = Counter(labels)
+def _majority_label(labels: Iterable[str], weights: Iterable[int] | None = None) -> str:
+    """The most frequent label (weighted), the alphabetically first on a tie."""
+    counts: Counter = Counter()
+    for label, weight in zip(labels, weights if weights is not None else itertools.repeat(1)):
+        counts[label] += weight
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _groups(table: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """``table`` sorted by ``keys`` (stable) and the row ranges of its groups, in key order:
+    what ``groupby(keys, sort=True)`` iterates, without building a frame per group."""
+    ordered = table.sort_values(keys, kind="stable")
+    if ordered.empty:
+        return ordered, []
+    columns = [ordered[k].to_numpy() for k in keys]
+    change = np.zeros(len(ordered) - 1, dtype=bool)
+    for values in columns:
+        change |= values[1:] != values[:-1]
+    edges = [0, *(np.flatnonzero(change) + 1).tolist(), len(ordered)]
+    return ordered, list(zip(edges[:-1], edges[1:], strict=True))
 
 
 def entity_summary(counted: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame,
@@ -626,18 +657,26 @@ def entity_summary(counted: pd.DataFrame, documents: pd.DataFrame, sentences: pd
                    keep_duplicates: bool) -> pd.DataFrame:
     """Per document and scope: mentions, rate per 1,000 words, first position, sentence share."""
     docs = documents.set_index("doc_id")
+    words_of = {"body": dict(zip(docs.index, docs["n_words"].to_numpy(), strict=True)),
+                "comment": dict(zip(docs.index, docs["n_comment_words"].to_numpy(),
+                                    strict=True))}
     sents = sentences if keep_duplicates else sentences[sentences["duplicate_of"].isna()]
     n_sent = {("body", d): int(n) for d, n in docs["n_sentences"].items()}
     comment_sents = sents[sents["part"] == "comment"].groupby("doc_id").size()
     n_sent.update({("comment", d): int(n) for d, n in comment_sents.items()})
+    ordered, ranges = _groups(counted, ["doc_id", "scope", "canonical"])
+    doc_ids, scopes = ordered["doc_id"].to_numpy(), ordered["scope"].to_numpy()
+    canonicals, labels = ordered["canonical"].to_numpy(), ordered["label"].to_numpy()
+    starts, sentence_ids = ordered["start_char"].to_numpy(), ordered["sentence_id"].to_numpy()
     rows = []
-    for (doc_id, scope, canonical), group in counted.groupby(["doc_id", "scope", "canonical"],
-                                                              sort=True):
-        words = docs.loc[doc_id, "n_words" if scope == "body" else "n_comment_words"]
-        rows.append((doc_id, scope, canonical, _majority_label(group["label"]), len(group),
-                     round(1000 * len(group) / words, 4) if words else float("nan"),
-                     round(group["start_char"].min() / lengths[doc_id], 4),
-                     round(group["sentence_id"].nunique() / n_sent.get((scope, doc_id), 1), 4)))
+    for lo, hi in ranges:
+        doc_id, scope, n = doc_ids[lo], scopes[lo], hi - lo
+        words = words_of["body" if scope == "body" else "comment"][doc_id]
+        rows.append((doc_id, scope, canonicals[lo], _majority_label(labels[lo:hi]), n,
+                     round(1000 * n / words, 4) if words else float("nan"),
+                     round(starts[lo:hi].min() / lengths[doc_id], 4),
+                     round(len(np.unique(sentence_ids[lo:hi])) / n_sent.get((scope, doc_id), 1),
+                           4)))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -658,12 +697,16 @@ def entity_comparison(summary: pd.DataFrame, documents: pd.DataFrame,
     body = summary[summary["scope"] == "body"].assign(group=lambda t: t["doc_id"].map(group_of))
     body = body[body["group"].isin(compare)]
     a, b = compare
+    ordered, ranges = _groups(body, ["canonical"])
+    canonicals, groups = ordered["canonical"].to_numpy(), ordered["group"].to_numpy()
+    mentions, labels = ordered["mentions"].to_numpy(), ordered["label"].to_numpy()
     rows = []
-    for canonical, group in body.groupby("canonical", sort=True):
-        counts = group.groupby("group")["mentions"].sum()
-        ma, mb = int(counts.get(a, 0)), int(counts.get(b, 0))
-        label = _majority_label(group.loc[group.index.repeat(group["mentions"]), "label"])
-        rows.append((canonical, label, a, ma, round(1000 * ma / words.get(a, 1), 4), b, mb,
+    for lo, hi in ranges:
+        in_group = groups[lo:hi]
+        ma = int(mentions[lo:hi][in_group == a].sum())
+        mb = int(mentions[lo:hi][in_group == b].sum())
+        label = _majority_label(labels[lo:hi], mentions[lo:hi].tolist())
+        rows.append((canonicals[lo], label, a, ma, round(1000 * ma / words.get(a, 1), 4), b, mb,
                      round(1000 * mb / words.get(b, 1), 4),
                      log_ratio(ma, words.get(a, 1), mb, words.get(b, 1)),
                      a if mb == 0 else b if ma == 0 else ""))

@@ -332,3 +332,18 @@ def test_bundled_nationality_words_refer_to_countries(bundled_run):
     norp = mentions[mentions.label == "NORP"].set_index("text")["refers_to"]
     assert set(norp[["Japanese"]]) == {"Japan"} and set(norp[["Pakistanis"]]) == {"Pakistan"}
     assert set(norp[["Asian"]]) == {""}  # a continent's adjective names no country
+
+
+def test_groups_are_the_sorted_runs_of_equal_keys_and_majority_breaks_ties_by_name():
+    from pipeline.entities import _groups, _majority_label
+
+    table = pd.DataFrame({"doc": ["b", "a", "b", "a", "a"], "name": ["X", "Y", "X", "X", "Y"],
+                          "row": [0, 1, 2, 3, 4]})
+    ordered, ranges = _groups(table, ["doc", "name"])
+    runs = [(ordered["doc"].iloc[lo], ordered["name"].iloc[lo], ordered["row"].iloc[lo:hi].tolist())
+            for lo, hi in ranges]
+    assert runs == [("a", "X", [3]), ("a", "Y", [1, 4]), ("b", "X", [0, 2])]
+    assert _groups(table.iloc[:0], ["doc"])[1] == []
+    assert _majority_label(["ORG", "PERSON", "PERSON"]) == "PERSON"
+    assert _majority_label(["PERSON", "ORG"]) == "ORG"  # a tie: the first name
+    assert _majority_label(["ORG", "PERSON"], [1, 3]) == "PERSON"  # weighted by mentions
