@@ -182,3 +182,26 @@ def test_parallel_parse_gives_the_same_docs_and_tables_as_one_process(tmp_path, 
     assert annotations(results[0]) == annotations(results[1])
     tokens = pd.concat([s["tokens"] for s in results[1]], ignore_index=True)
     assert tokens.groupby("doc_id").token_id.is_monotonic_increasing.all()
+
+
+def test_parsed_docs_reader_gives_the_user_data_spacy_gives(tmp_path, nlp):
+    from spacy.tokens import DocBin
+
+    from pipeline.catalog import ParsedDocs
+    from pipeline.parse import ShardDocBin
+
+    folder = tmp_path / "docs.spacy"
+    folder.mkdir()
+    docbin = ShardDocBin(store_user_data=True)
+    for i, doc in enumerate(nlp.pipe(["Japan pledged aid.", "Tokyo agreed.", "Talks went on."])):
+        doc.user_data.update({"doc_id": f"d{i}", "segment_id": i, "part": "paragraph",
+                              "start_char": 10 * i, "first_sentence_id": i})
+        if i == 1:
+            doc.user_data[("._.", "score", None, None)] = 0.5  # an extension's key is a tuple
+        docbin.add(doc)
+    docbin.to_disk(folder / "shard-00000.spacy")
+    ours = list(ParsedDocs(folder, nlp.vocab))
+    theirs = list(DocBin().from_disk(folder / "shard-00000.spacy").get_docs(nlp.vocab))
+    assert [d.user_data for d in ours] == [d.user_data for d in theirs]
+    assert ours[1].user_data[("._.", "score", None, None)] == 0.5
+    assert [d.text for d in ours] == [d.text for d in theirs]
