@@ -1,13 +1,15 @@
 """Stage ``parse``: spaCy over the segments, sentence and token tables, document statistics.
 
-One ``nlp.pipe`` pass over every segment whose part is in ``[parse] parts``.
+``nlp.pipe`` over every segment whose part is in ``[parse] parts``, in one
+process or, for larger corpora, in forked workers that each parse whole shards
+of documents and build their tables (the result is the same either way).
 Each segment becomes one spaCy ``Doc`` whose ``user_data`` carries
 ``doc_id``, ``segment_id``, ``part``, ``start_char`` (the segment's offset in
 the original file) and the ids of its first sentence and token, so that later
 stages can turn any span back into file offsets with :func:`file_offsets`.
 
-The stage yields its results document by document in shards, so the runner can
-stream them to disk and memory stays flat in corpus size.
+The stage yields its results in shards of whole documents, in corpus order, so
+the runner can stream them to disk and memory stays nearly flat in corpus size.
 
 Repeated sentences inside a document are marked with ``duplicate_of`` (the
 ``sentence_id`` of the first occurrence): exact repeats after normalising case,
