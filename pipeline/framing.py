@@ -96,6 +96,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             continue
         doc_id, base = info["doc_id"], info["start_char"]
         scope = COMMENT if info["part"] == "comment" else BODY
+        chunks = list(doc.noun_chunks) if scope == BODY and terms.noun_phrases else []
         for k, sent in enumerate(sentences_of(doc)):
             sid = info["first_sentence_id"] + k
             if (doc_id, sid) in duplicates:
@@ -106,7 +107,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             rows.append((doc_id, groups.get(doc_id, ""), scope, info["segment_id"], info["part"],
                          sid, start, end, n_words, 0.0, sent.text))
             if scope == BODY:
-                term_rows.extend(sentence_terms(doc, k, sent, terms))
+                term_rows.extend(sentence_terms(doc, k, sent, terms, chunks))
             primary, scores, matches = sentence_frames(sent, frame_cues)
             frame_rows.append((*key, primary, "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))

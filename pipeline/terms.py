@@ -11,7 +11,7 @@ last is a noun; its key is the lemmas of its words joined by spaces. An
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -113,8 +113,13 @@ class TermOptions:
     ngram_max: int = 1
 
 
-def sentence_terms(doc: Doc, sentence_index: int, sent: Span, options: TermOptions) -> list[tuple]:
-    """Term rows (TERM_COLUMNS) of one sentence of a parsed segment doc."""
+def sentence_terms(doc: Doc, sentence_index: int, sent: Span, options: TermOptions,
+                   chunks: Sequence[Span] | None = None) -> list[tuple]:
+    """Term rows (TERM_COLUMNS) of one sentence of a parsed segment doc.
+
+    ``chunks``: the doc's noun chunks, when the caller has them (``list(doc.noun_chunks)``,
+    computed once per doc; spaCy's ``Span.noun_chunks`` recomputes them for every sentence).
+    """
     info = doc.user_data
     base = info["first_token_id"]
     head = (info["doc_id"], info["segment_id"], info["part"],
@@ -137,7 +142,9 @@ def sentence_terms(doc: Doc, sentence_index: int, sent: Span, options: TermOptio
             rows.append((*head, base + span.start, n, "ngram", " ".join(k for _, k in run),
                          span[-1].pos_, a, b, span.text))
     if options.noun_phrases:
-        for chunk in sent.noun_chunks:
+        if chunks is None:
+            chunks = list(doc.noun_chunks)
+        for chunk in (c for c in chunks if c.start >= sent.start and c.end <= sent.end):
             for span in phrase_spans(chunk, options.stop):
                 key = phrase_key(span)
                 if key is None:
@@ -172,7 +179,8 @@ def term_occurrences(docs: Iterable[Doc], sentences: pd.DataFrame, *, parts: Ite
         info = doc.user_data
         if info["part"] not in parts:
             continue
+        chunks = list(doc.noun_chunks) if noun_phrases else []
         for k, sent in enumerate(sentences_of(doc)):
             if (info["doc_id"], info["first_sentence_id"] + k) not in duplicates:
-                rows.extend(sentence_terms(doc, k, sent, options))
+                rows.extend(sentence_terms(doc, k, sent, options, chunks))
     return term_table(rows)
