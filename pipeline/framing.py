@@ -31,6 +31,7 @@ from .catalog import Lexicon
 from .chart_style import new_figure
 from .config import FramingSettings, ParseSettings
 from .cues import compile_cues
+from .entities import demonyms, lexicon_entries
 from .errors import ConfigError
 from .framing_charts import (plot_actor_agency, plot_fightin_words, plot_frame_shares,
                              plot_keyness_bars, plot_stance_rates, plot_tone_arcs)
@@ -52,13 +53,9 @@ _DIGITS = re.compile(r"\d")
 def _countries(lexicons: Iterable[Lexicon]) -> set[str]:
     """Country names known to the entity lexicons: what capitals and nationality words
     (``[demonyms]``) refer to."""
-    names: set[str] = set()
-    for lexicon in lexicons:
-        for entry in lexicon.data.get("entity", []):
-            if entry.get("refers_to"):
-                names.add(entry["refers_to"])
-        names.update(str(v) for v in lexicon.data.get("demonyms", {}).values())
-    return names
+    lexicons = list(lexicons)
+    return ({e.refers_to for e in lexicon_entries(lexicons) if e.refers_to}
+            | set(demonyms(lexicons).values()))
 
 
 def _country_mentions(entities: pd.DataFrame, settings: FramingSettings) -> pd.DataFrame:

@@ -320,18 +320,19 @@ def parse_shard(task: ShardTask, nlp: Language, model: ModelSettings, parse: Par
     return shard.output()
 
 
-# What a worker process needs, set in the parent before the workers are forked
-# (so the loaded pipeline is shared, not pickled or loaded again).
+# A worker process's own state, set by its initializer. The pool forks its
+# workers, so the loaded pipeline reaches them through ``initargs`` without
+# being pickled or loaded again; the parent never sets this.
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker() -> None:
+def _start_worker(nlp: Language, model: ModelSettings, parse: ParseSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     # One maths thread per worker: the workers already use every core they were
     # given, and BLAS threads on top of them fight for the same cores (measured
     # 25% slower on 2 cores). Kept for the life of the worker process.
-    _WORKER["threads"] = threadpool_limits(limits=1)
-    _WORKER["scorer"] = ReadabilityScorer()
+    _WORKER.update(nlp=nlp, model=model, parse=parse, scorer=ReadabilityScorer(),
+                   threads=threadpool_limits(limits=1))
 
 
 def _work(task: ShardTask) -> dict[str, object]:
@@ -371,12 +372,9 @@ def parse_corpus(corpus: Corpus, segments: pd.DataFrame, *, nlp: Language,
                                                 for t in tasks)
         yield from _logged(results, len(corpus.documents))
         return
-    _WORKER.update(nlp=nlp, model=model, parse=parse)
-    try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker) as pool:
-            yield from _logged(pool.imap(_work, tasks), len(corpus.documents))
-    finally:
-        _WORKER.clear()
+    with multiprocessing.get_context("fork").Pool(
+            processes, initializer=_start_worker, initargs=(nlp, model, parse)) as pool:
+        yield from _logged(pool.imap(_work, tasks), len(corpus.documents))
 
 
 

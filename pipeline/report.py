@@ -119,10 +119,10 @@ def _cue_tokens(frames_sentences: pd.DataFrame, tokens: pd.DataFrame, frame: str
     return hit.loc[keep, ["doc_id", "start_char", "end_char"]]
 
 
-def _tone_words(tokens: pd.DataFrame, category: str) -> pd.DataFrame:
-    """Tokens VADER's lexicon scores in the direction of a tone finding: positive words
-    for "positive sentences", negative for "negative sentences", both otherwise."""
-    scores = np.array(valence(tokens["text"]), dtype=float)
+def _tone_words(tokens: pd.DataFrame, scores: np.ndarray, category: str) -> pd.DataFrame:
+    """Tokens VADER's lexicon scores (``scores``, one per token) in the direction of a tone
+    finding: positive words for "positive sentences", negative for "negative sentences",
+    both otherwise."""
     if category.startswith("positive"):
         keep = scores > 0
     elif category.startswith("negative"):
@@ -166,6 +166,7 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
     measured = framing_summary[framing_summary["measure"] != "distinctive term"]
     countries = entities[entities["label"] == "GPE"]
     findings = []
+    tone_scores = None
     for row in measured.head(settings.key_findings).itertuples():
         marks = None
         if row.measure == "stance":
@@ -175,7 +176,9 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         elif row.measure == "frame share" and row.category != "none":
             marks = _cue_tokens(frames_sentences, tokens, row.category)
         elif row.measure == "tone":
-            marks = _tone_words(tokens, row.category)
+            if tone_scores is None:  # once, for every tone finding
+                tone_scores = np.array(valence(tokens["text"]), dtype=float)
+            marks = _tone_words(tokens, tone_scores, row.category)
         elif row.measure == "agency":
             marks = entities[(entities["canonical"] == row.category) |
                              (entities["refers_to"] == row.category)]

@@ -120,6 +120,7 @@ def test_report_of_another_corpus_uses_its_groups_and_names(tmp_path, nlp):
 def test_tone_findings_mark_the_words_vader_scores(bundled_run, nlp, tmp_path):
     import shutil
 
+    import numpy as np
     import pandas as pd
 
     from pipeline.report import _tone_words
@@ -143,7 +144,8 @@ def test_tone_findings_mark_the_words_vader_scores(bundled_run, nlp, tmp_path):
     words = ["Japan", "welcomed", "the", "great", "deal", "but", "feared", "an", "attack"]
     tokens = pd.DataFrame({"doc_id": "d", "text": words,
                            "start_char": range(0, 90, 10), "end_char": range(5, 95, 10)})
-    marked = {c: [words[i // 10] for i in _tone_words(tokens, c)["start_char"]]
+    scores = np.array(valence(words))
+    marked = {c: [words[i // 10] for i in _tone_words(tokens, scores, c)["start_char"]]
               for c in ("positive sentences", "negative sentences", "mean compound")}
     # vader_lexicon.txt: welcomed 1.4, great 3.1, feared -2.2, attack -2.1; the rest absent
     assert marked["positive sentences"] == ["welcomed", "great"]
