@@ -79,6 +79,14 @@ def _setup_logging(quiet: bool) -> None:
     root.propagate = False
 
 
+def status_line(result) -> str:
+    """How a stage's result reads on the terminal: ``ran in 1.2 s (first run)``,
+    ``skipped (up to date)``, ``would run (input tables/sentences.csv changed)``."""
+    if result.status == "ran":
+        return f"ran in {result.seconds:.1f} s ({result.reason})"
+    return f"{result.status} ({result.reason})" if result.reason else result.status
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import Runner
     from .stages import STAGES
@@ -88,8 +96,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                          dry=args.dry)
     width = max(len(r.name) for r in results)
     for r in results:
-        seconds = f" {r.seconds:.1f} s" if r.status == "ran" else ""
-        print(f"{r.name:<{width}}  {r.status:<10} {r.reason}{seconds}")
+        print(f"{r.name:<{width}}  {status_line(r)}")
     if not args.dry:
         report = Path(args.out) / "report.html"
         where = f"; open {report}" if report.is_file() else ""

@@ -4,7 +4,9 @@ This is the runner's reading side for the corpus (stages never open files).
 The manifest is ``manifest.toml`` (``[[documents]]`` tables) or
 ``manifest.csv``; each document needs ``doc_id``, ``path`` and a group (the
 column named by ``[corpus] group_column``). ``title``, ``source``, ``date`` and
-``notes`` are optional. Every problem is a :class:`CorpusError` naming the file
+``notes`` are optional. An optional ``sha256`` (the hex digest of the file's
+bytes, as ``sha256sum`` prints it) is checked on every read, so a file changed
+after the manifest was written is refused instead of analysed. Every problem is a :class:`CorpusError` naming the file
 and how to fix it.
 """
 
@@ -67,7 +69,7 @@ def find_manifest(root: Path, settings: CorpusSettings) -> Path:
     """Return the manifest path inside ``root`` or raise a CorpusError that says what to add."""
     if not root.is_dir():
         raise CorpusError(
-            f"Corpus folder not found: {root}",
+            f"Corpus folder not found: {root.absolute()}",
             fix="pass an existing folder with --corpus (it must hold a manifest and the texts)",
         )
     if settings.manifest:
@@ -195,9 +197,16 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
                               fix="correct the path in the manifest or add the file")
         raw = path.read_bytes()
         text = decode_text(raw, f"{root / rel}")
+        digest = hashlib.sha256(raw).hexdigest()
+        expected = (row.get("sha256") or "").strip().lower()
+        if expected and expected != digest:
+            raise CorpusError(
+                f"Document file {rel} does not match the sha256 in the manifest "
+                f"(manifest {expected[:12]}…, file {digest[:12]}…)", where=where,
+                fix="restore the original file, or, if the change is intended, put its new "
+                    f"digest in the manifest (sha256sum {root / rel})")
         documents.append(Document(
-            doc_id=doc_id, path=rel, group=group, text=text,
-            sha256=hashlib.sha256(raw).hexdigest(),
+            doc_id=doc_id, path=rel, group=group, text=text, sha256=digest,
             **{k: (row.get(k) or "").strip() for k in OPTIONAL_FIELDS},
         ))
     documents.sort(key=lambda d: d.doc_id)

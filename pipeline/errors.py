@@ -17,6 +17,8 @@ class PipelineError(Exception):
     >>> str(PipelineError("Unknown stage 'topic'", fix="pick one of the stages",
     ...                   options=["ingest", "parse"]))
     "Unknown stage 'topic'. Fix: pick one of the stages. Options: ingest, parse"
+    >>> str(PipelineError("Unknown stage 'topic'. Did you mean 'topics'?", fix="name a stage"))
+    "Unknown stage 'topic'. Did you mean 'topics'? Fix: name a stage"
     """
 
     def __init__(
@@ -39,9 +41,12 @@ class PipelineError(Exception):
             parts[0] += f" ({self.where})"
         if self.fix:
             parts.append(f"Fix: {self.fix}")
-        text = ". ".join(parts)
         if self.options is not None:
-            text += ". Options: " + (", ".join(self.options) if self.options else "(none)")
+            parts.append("Options: " + (", ".join(self.options) if self.options else "(none)"))
+        # a part that already ends a sentence ("Did you mean 'topics'?") gets no extra stop
+        text = parts[0]
+        for part in parts[1:]:
+            text += (" " if text.endswith((".", "?", "!")) else ". ") + part
         return text
 
 

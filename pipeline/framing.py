@@ -16,6 +16,8 @@ left out of the group comparisons.
 
 from __future__ import annotations
 
+import math
+
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -42,6 +44,7 @@ from .parse import sentences_of
 from .stance import RULE_CATEGORIES, sentence_stance, stance_categories
 from .terms import TermOptions, duplicate_sentences, sentence_terms, stop_words, term_table
 from .tone import sentence_tone, tone_class
+from .stats.streams import measure_stream
 from .uncertainty import bootstrap_intervals
 
 BODY, COMMENT = "body", "comment"
@@ -188,8 +191,8 @@ def relationship_labels(sentences: pd.DataFrame, places: pd.DataFrame, sides: tu
 def _share_rows(sentences: pd.DataFrame, column: str, categories: list[str], compare: tuple,
                 settings: FramingSettings, extra: dict[str, pd.Series] | None = None
                 ) -> list[tuple]:
-    """Share of sentences per category, per group and per document, with bootstrap intervals."""
-    rng = np.random.default_rng(settings.random_state)
+    """Share of sentences per category, per group and per document, with bootstrap intervals
+    (one random stream per unit, so categories added or removed change no other row)."""
     rows = []
     units = [("group", g, "", sentences[sentences["group"] == g]) for g in compare]
     units += [("document", g, d, part) for (g, d), part in
@@ -201,6 +204,7 @@ def _share_rows(sentences: pd.DataFrame, column: str, categories: list[str], com
         for name, series in (extra or {}).items():
             flags[name] = series.loc[part.index].to_numpy(float)
         matrix = np.column_stack(list(flags.values()))
+        rng = measure_stream(settings.random_state, "share", column, level, group, doc_id)
         low, high = bootstrap_intervals(matrix, settings.bootstrap, rng)
         for j, category in enumerate(flags):
             num = matrix[:, j]
@@ -374,14 +378,15 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
     columns = ["level", "group", "doc_id", "part", "segment_id", "sentences", "mean_compound",
                "mean_low", "mean_high", "positive_share", "negative_share", "start_char",
                "end_char"]
-    rng = np.random.default_rng(settings.random_state)
     t = tone.merge(sent[["doc_id", "sentence_id", "group", "scope", "segment_id"]],
                    on=["doc_id", "sentence_id"]).assign(
         positive=lambda d: d["tone"] == "positive", negative=lambda d: d["tone"] == "negative")
 
     def summarise(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+        # fsum: the mean does not depend on the summation order of the installed numpy/pandas
         return frame.groupby(key, sort=True).agg(
-            sentences=("compound", "size"), mean_compound=("compound", "mean"),
+            sentences=("compound", "size"),
+            mean_compound=("compound", lambda v: math.fsum(v) / len(v)),
             positive_share=("positive", "mean"), negative_share=("negative", "mean"),
             start_char=("start_char", "min"), end_char=("end_char", "max")).reset_index()
 
@@ -392,11 +397,16 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
         .reset_index()
     docs = summarise(t, ["group", "doc_id", "scope"]).assign(level="document")
     segments = summarise(t, ["group", "doc_id", "scope", "segment_id"]).assign(level="segment")
-    by_group = {g: part["compound"].to_numpy(float) for g, part in body.groupby("group")}
-    by_doc = [part["compound"].to_numpy(float) for _, part in
-              t.groupby(["group", "doc_id", "scope"], sort=True)]
-    for table, values in ((groups, [by_group[g] for g in groups["group"]]), (docs, by_doc)):
-        bounds = [bootstrap_intervals(v[:, None], settings.bootstrap, rng) for v in values]
+    by_group = {(g,): part["compound"].to_numpy(float) for g, part in body.groupby("group")}
+    by_doc = {key: part["compound"].to_numpy(float) for key, part in
+              t.groupby(["group", "doc_id", "scope"], sort=True)}
+    for level, table, values in (("group", groups, [(g,) for g in groups["group"]]),
+                                 ("document", docs, list(by_doc))):
+        source = by_group if level == "group" else by_doc
+        bounds = [bootstrap_intervals(
+            source[key][:, None], settings.bootstrap,
+            measure_stream(settings.random_state, "tone_summary", level, *key))
+            for key in values]
         table["mean_low"] = [_r(float(lo[0])) for lo, _ in bounds]
         table["mean_high"] = [_r(float(hi[0])) for _, hi in bounds]
     segments["mean_low"] = segments["mean_high"] = float("nan")

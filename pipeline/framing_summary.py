@@ -17,6 +17,7 @@ import pandas as pd
 
 from .actors import AGENT, PATIENT
 from .config import FramingSettings
+from .stats.streams import measure_stream
 from .uncertainty import compare_groups
 
 SUMMARY_COLUMNS = ["rank", "measure", "category", "unit", "group_a", "value_a", "group_b",
@@ -81,7 +82,6 @@ class _Builder:
     def __init__(self, compare: tuple[str, str], settings: FramingSettings) -> None:
         self.compare = compare
         self.settings = settings
-        self.rng = np.random.default_rng(settings.random_state)
         self.rows: list[dict] = []
 
     def add(self, measure: str, category: str, unit: str, table: pd.DataFrame, num: str,
@@ -89,11 +89,15 @@ class _Builder:
         a, b = (table[table["group"] == g] for g in self.compare)
         if a.empty or b.empty:
             return
+        if not (a[num].to_numpy(float).any() or b[num].to_numpy(float).any()):
+            return  # nothing in either group (a frame no sentence has): no difference to report
         ones = lambda t: np.ones(len(t))  # noqa: E731
         d = compare_groups(a[num].to_numpy(float), a[den].to_numpy(float) if den else ones(a),
                            b[num].to_numpy(float), b[den].to_numpy(float) if den else ones(b),
                            bootstrap=self.settings.bootstrap,
-                           permutations=self.settings.permutations, rng=self.rng)
+                           permutations=self.settings.permutations,
+                           rng=measure_stream(self.settings.random_state, "framing_summary",
+                                              measure, category))
         higher = self.compare[1] if d.difference > 0 else self.compare[0]
         shown = evidence[evidence["group"] == higher] if "group" in evidence else evidence
         finding = (f"{describe(d.value_b, d.value_a)} "
@@ -135,13 +139,13 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
     t = base.merge(tone[key + ["compound"]], on=key)
     build.add("tone", "mean compound", "score", t, "compound", None,
               lambda vb, va: f"The mean VADER tone of the {gb}'s sentences is {vb:+.2f}, "
-              f"of the {ga}'s {va:+.2f}", t.sort_values("compound"))
+              f"of the {ga}'s {va:+.2f}", t.sort_values("compound", kind="stable"))
     for name, sign in (("negative", -1), ("positive", 1)):
         t = t.assign(flag=(sign * t["compound"] >= settings.tone_threshold).astype(float))
         build.add("tone", f"{name} sentences", "share", t, "flag", None,
                   lambda vb, va, name=name: f"The {gb} has {_pct(vb)} {name} sentences, "
                   f"the {ga} {_pct(va)}",
-                  t.sort_values("compound", ascending=(sign < 0)).query("flag == 1"))
+                  t.sort_values("compound", ascending=(sign < 0), kind="stable").query("flag == 1"))
 
     counts = markers.groupby(key + ["category"]).size().unstack(fill_value=0)
     s = base.copy()

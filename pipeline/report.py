@@ -221,7 +221,7 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
     for group, sign in ((ga, 1), (gb, -1)):
         units = lemmas["units_a"] if sign > 0 else lemmas["units_b"]
         top = lemmas[(sign * lemmas["log_odds_z"] > 0) & (units >= framing.min_units)] \
-            .sort_values("log_odds_z", ascending=sign < 0).head(3)
+            .sort_values("log_odds_z", ascending=sign < 0, kind="stable").head(3)
         for row in top.itertuples():
             term_context.append({"term": row.term, "group": group, "z": f"{row.log_odds_z:+.2f}",
                                  "counts": f"{row.count_a} / {row.count_b}",
@@ -229,7 +229,7 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                                                      docs_of[group], settings.context_lines)})
 
     aligned = alignment[alignment["aligned"] & alignment["mutual"] & (alignment["group"] == ga)] \
-        .sort_values("similarity", ascending=False).head(settings.table_rows)
+        .sort_values("similarity", ascending=False, kind="stable").head(settings.table_rows)
     pairs = [{"similarity": f"{r.similarity:.2f}", "a": index.line(r.doc_id, r.sentence_id),
               "b": index.line(r.match_doc_id, r.match_sentence_id),
               "frames": f"{r.frame} / {r.match_frame}".replace("_", " "),
@@ -265,7 +265,7 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         "topic_labels": topics.drop_duplicates("topic_id")[["topic_id", "label", "coherence",
                                                             "stability"]].to_dict("records"),
         "keyness_table": _table(lemmas.reindex(lemmas["log_odds_z"].abs()
-                                               .sort_values(ascending=False).index),
+                                               .sort_values(ascending=False, kind="stable").index),
                                 ["term", "count_a", "count_b", "rate_a", "rate_b", "log_odds_z",
                                  "g2", "log_ratio", "units_a", "units_b", "distinctive_for"],
                                 settings.table_rows, "tables/keyness.csv"),
@@ -280,7 +280,7 @@ def report(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         "stance_table": _table(stance[stance["level"] == "group"].pivot_table(
             index="marker", columns="group", values="per_1k_words").reindex(
             columns=list(compare)).reset_index(), ["marker", *compare], 20, "tables/stance.csv"),
-        "actors_table": _table(actors.sort_values("mentions", ascending=False),
+        "actors_table": _table(actors.sort_values("mentions", ascending=False, kind="stable"),
                                ["doc_id", "actor", "mentions", "agent", "patient", "agency",
                                 "agent_verbs", "mean_tone"], settings.table_rows,
                                "tables/actors.csv"),

@@ -4,14 +4,14 @@ A stage is skipped (and says so) when the hashes of its inputs, its settings,
 its own code and, for spaCy stages, the pipeline version are what they were when
 it last ran and its outputs are unchanged. State lives in
 ``<out>/cache/state.json``; ``<out>/run.json`` records each run. One run at a
-time may write to an output folder (an OS file lock; a second run is refused).
+time may write to an output folder (an OS file lock on ``<out>/cache/run.lock``,
+through ``filelock``, so it works on every OS; a second run is refused).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import importlib.metadata
 import inspect
@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import platform
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from filelock import FileLock, Timeout
 
 from .catalog import CORPUS, LEXICON_PREFIX, Catalog, artifact_key, artifact_kind
 from .config import Config, load_config, settings_hash
@@ -149,29 +151,31 @@ def _find_stage(stages: Sequence[Stage], name: str) -> int:
                      options=names)
 
 
+LOCK_FILE = "cache/run.lock"
+
+
 @contextlib.contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``out_dir`` for the duration of a run."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / ".lock"
-    handle = path.open("a+")
+    """Hold an exclusive lock on ``out_dir`` for the duration of a run.
+
+    The lock is an OS lock on ``cache/run.lock``, released by the OS when the
+    process ends however it ends; the empty file stays (deleting a lock file
+    races with a run that is opening it) in the cache folder, out of the way.
+    """
+    path = out_dir / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path, timeout=0)
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            owner = handle.read().strip() or "unknown"
-            raise RunLockedError(
-                f"Another run is writing to {out_dir} (process {owner})",
-                fix="wait for it to finish, or pass a different --out folder",
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        lock.acquire()
+    except Timeout:
+        raise RunLockedError(
+            f"Another run is writing to {out_dir.absolute()}",
+            fix="wait for it to finish, or pass a different --out folder",
+        ) from None
+    try:
         yield
     finally:
-        handle.close()
+        lock.release()
 
 
 def lexicon_dirs(config: Config) -> tuple[Path, ...]:
@@ -253,7 +257,7 @@ class Runner:
             return f"input {missing[0]} missing"
         previous = state.get(stage.name)
         if previous is None:
-            return "never ran"
+            return "first run"
         for name in stage.outputs:
             if not self.catalog.exists(name):
                 return f"output {name} missing"
@@ -305,6 +309,7 @@ class Runner:
         forced = force or start_from is not None
         corpus = self.corpus()
         check_compare(corpus, self.config.compare)
+        self._check_inputs_available(selected)
         if dry:
             return self._dry(selected, forced)
         with output_lock(self.out_dir):
@@ -349,14 +354,44 @@ class Runner:
                                        reason or "up to date"))
         return results
 
+    def command(self, *args: str) -> str:
+        """The CLI command that runs ``args`` on this runner's corpus, output folder and
+        config, for hints that a user can paste as they are."""
+        words = ["python", "-m", "pipeline", "run", *args]
+        if self.corpus_dir != Path("corpus"):
+            words += ["--corpus", str(self.corpus_dir)]
+        if self.out_dir != Path("outputs"):
+            words += ["--out", str(self.out_dir)]
+        if len(self.config.files) > 1:
+            words += ["--config", str(self.config.files[-1])]
+        return " ".join(shlex.quote(w) for w in words)
+
+    def _missing_input_fix(self, stage: Stage) -> str:
+        """What to run so that ``stage``'s inputs exist: the one stage that writes the
+        missing ones when its own inputs exist, else every stage up to this one."""
+        missing = [n for n in stage.inputs if not self.catalog.exists(n)]
+        producers = {s.name for s in self.stages for n in missing if n in s.outputs}
+        if len(producers) == 1:
+            producer = next(s for s in self.stages if s.name in producers)
+            if all(self.catalog.exists(n) for n in producer.inputs):
+                return (f"run stage '{producer.name}' first: "
+                        f"{self.command('--stage', producer.name)}")
+        return f"run the stages before it first: {self.command()} (up-to-date stages are skipped)"
+
+    def _check_inputs_available(self, selected: list[int]) -> None:
+        """Before anything is written: every input of a selected stage exists or is
+        written by an earlier selected stage."""
+        coming: set[str] = set()
+        for i in selected:
+            stage = self.stages[i]
+            for name in stage.inputs:
+                if name not in coming and not self.catalog.exists(name):
+                    raise StageError(
+                        f"Input '{name}' of stage '{stage.name}' does not exist in "
+                        f"{self.out_dir}", fix=self._missing_input_fix(stage))
+            coming.update(stage.outputs)
+
     def _execute(self, stage: Stage) -> None:
-        for name in stage.inputs:
-            if not self.catalog.exists(name):
-                producer = next(s.name for s in self.stages if name in s.outputs)
-                raise StageError(
-                    f"Input '{name}' of stage '{stage.name}' does not exist in {self.out_dir}",
-                    fix=f"run stage '{producer}' first: python -m pipeline run --stage {producer}",
-                )
         kwargs: dict[str, Any] = {artifact_key(n): self.catalog.load(n) for n in stage.inputs}
         for section in stage.settings:
             kwargs[section] = self.config.section(section)

@@ -39,6 +39,7 @@ from .chart_style import new_figure
 from .config import TopicSettings
 from .errors import ConfigError
 from .keyterms import textrank_keyterms, tfidf_keyterms
+from .stats.streams import measure_stream
 from .terms import as_terms, stop_words, term_occurrences
 from .topic_charts import (plot_keyterms, plot_topic_prevalence, plot_topic_selection,
                            plot_topic_terms)
@@ -338,7 +339,6 @@ def document_shares(weights: np.ndarray, sizes: np.ndarray, *, bootstrap: int,
 def document_topic_table(units: pd.DataFrame, weights: np.ndarray, labels: list[str],
                          groups: dict[str, str], settings: TopicSettings) -> pd.DataFrame:
     """Each document's topic shares in its body and in its reader comments."""
-    rng = np.random.default_rng(settings.random_state)
     rows = []
     units = units.assign(row=np.arange(len(units)))
     for (doc_id, scope), part in units.groupby(["doc_id", "scope"], sort=True):
@@ -348,7 +348,9 @@ def document_topic_table(units: pd.DataFrame, weights: np.ndarray, labels: list[
         if not has.any():
             continue
         share, lo, hi = document_shares(w[has], part["n_terms"].to_numpy()[has].astype(float),
-                                        bootstrap=settings.bootstrap, rng=rng)
+                                        bootstrap=settings.bootstrap,
+                                        rng=measure_stream(settings.random_state, "doc_topics",
+                                                           doc_id, scope))
         for topic_id in range(len(labels)):
             rows.append((doc_id, groups.get(doc_id, ""), scope, topic_id, labels[topic_id],
                          round(float(share[topic_id]), 6), round(float(lo[topic_id]), 6),

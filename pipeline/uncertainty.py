@@ -49,11 +49,15 @@ def bootstrap_intervals(values: np.ndarray, n: int, rng: np.random.Generator,
     if n == 0 or rows < 2:
         nan = np.full(cols, np.nan)
         return nan, nan.copy()
-    step = max(1, min(CHUNK, 4_000_000 // max(rows * cols, 1)))
+    # The draws depend on the number of rows only, so a column added to ``values`` leaves
+    # every other column's interval as it was; columns are averaged in blocks for memory.
+    step = max(1, min(CHUNK, 4_000_000 // rows))
+    width = max(1, 4_000_000 // (step * rows))
     means = []
     for start in range(0, n, step):
         draws = rng.integers(0, rows, size=(min(step, n - start), rows))
-        means.append(values[draws].mean(axis=1))
+        means.append(np.concatenate([values[:, j:j + width][draws].mean(axis=1)
+                                     for j in range(0, cols, width)], axis=1))
     tail = (1 - level) / 2 * 100
     lo, hi = np.percentile(np.concatenate(means), [tail, 100 - tail], axis=0)
     return lo, hi

@@ -73,16 +73,22 @@ def copy_bundled(dest: Path) -> Path:
 def tree_hashes(folder: Path) -> dict[str, str]:
     """sha256 of every file below ``folder`` (to prove a run changed nothing)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rerun_copy(bundled_run: Path, out: Path, nlp, stage: str, config: Path | None = None,
+               force: bool = False) -> Path:
+    """Copy the bundled run to ``out`` and run one stage there (with a user config)."""
+    shutil.copytree(bundled_run, out)
+    runner = Runner(STAGES, load_config(config), CORPUS, out)
+    runner._nlp = nlp
+    runner.run(only=stage, force=force)
+    return out
 
 
 def rerun_matches(bundled_run: Path, tmp_path: Path, nlp, stage: str, tables) -> list[str]:
     """Rerun one stage (forced) on a copy of the bundled run; the tables whose bytes differ."""
-    out = tmp_path / "again"
-    shutil.copytree(bundled_run, out)
-    runner = Runner(STAGES, load_config(), CORPUS, out)
-    runner._nlp = nlp
-    runner.run(only=stage, force=True)
+    out = rerun_copy(bundled_run, tmp_path / "again", nlp, stage, force=True)
     return [name for name in tables
             if (out / "tables" / f"{name}.csv").read_bytes()
             != (bundled_run / "tables" / f"{name}.csv").read_bytes()]

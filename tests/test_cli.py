@@ -1,13 +1,15 @@
 """The command line: one-line errors, exit codes, outputs left alone, documented commands."""
 
+import argparse
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from pipeline.cli import COMMANDS, main
+from pipeline.cli import COMMANDS, build_parser, main
 from pipeline.runner import output_lock
 
 from .conftest import REPO, copy_bundled, tree_hashes
@@ -95,29 +97,94 @@ def test_dry_run_says_what_would_run(tmp_path, capsys):
     assert main(["run", "--corpus", str(REPO / "corpus"), "--out", str(tmp_path / "o"),
                  "--dry"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"ingest\s+would run\s+never ran", out)
-    assert re.search(r"parse\s+would run\s+tables/segments.csv will be rewritten", out)
+    assert re.search(r"^ingest\s+would run \(first run\)$", out, re.M)
+    assert re.search(r"^parse\s+would run \(tables/segments.csv will be rewritten\)$", out, re.M)
     assert not (tmp_path / "o").exists()
 
 
 def test_error_is_one_line_in_a_real_process_and_debug_shows_traceback(tmp_path):
-    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", str(tmp_path / "nowhere")]
+    cmd = [sys.executable, "-m", "pipeline", "run", "--corpus", "nowhere"]
     plain = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
     assert plain.returncode == 1
+    # the relative --corpus is shown as the absolute path that was looked for
     assert plain.stderr.strip().splitlines() == [
-        f"error: Corpus folder not found: {tmp_path / 'nowhere'}. Fix: pass an existing folder "
-        "with --corpus (it must hold a manifest and the texts)"]
+        f"error: Corpus folder not found: {tmp_path.resolve() / 'nowhere'}. Fix: pass an "
+        "existing folder with --corpus (it must hold a manifest and the texts)"]
     debug = subprocess.run(cmd + ["--debug"], capture_output=True, text=True, cwd=tmp_path)
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 
+def test_did_you_mean_ends_its_sentence_once(capsys):
+    assert main(["run", "--stage", "topic", "--out", "unused"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "Unknown stage 'topic'. Did you mean 'topics'? Fix: name one of the stages" in err
+    assert "?." not in err
+
+
+def test_status_lines_read_as_sentences(tmp_path, capsys):
+    args = ["run", "--corpus", str(REPO / "corpus"), "--out", str(tmp_path / "o"),
+            "--stage", "ingest", "--quiet"]
+    assert main(args) == 0
+    assert re.fullmatch(r"ingest  ran in \d+\.\d s \(first run\)",
+                        capsys.readouterr().out.splitlines()[0])
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "ingest  skipped (up to date)"
+
+
+def test_missing_input_hint_is_a_command_that_works(tmp_path, capsys):
+    corpus = copy_bundled(tmp_path / "corpus")
+    config = tmp_path / "my.toml"
+    config.write_text("[topics]\nn_topics = 3\n", encoding="utf-8")
+    out = tmp_path / "X"
+    options = ["--corpus", str(corpus), "--out", str(out), "--config", str(config)]
+    # nothing there yet: the hint runs every stage, with the user's own options
+    assert main(["run", "--stage", "report", *options]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(f"Fix: run the stages before it first: python -m pipeline run --corpus "
+                        f"{corpus} --out {out} --config {config} (up-to-date stages are skipped)")
+    assert not out.exists()  # refused before anything was written
+    # segments there, no parse: the hint names the one stage, and it runs as printed
+    assert main(["run", "--stage", "ingest", "--quiet", *options]) == 0
+    capsys.readouterr()
+    assert main(["run", "--stage", "topics", *options]) == 1
+    hint = capsys.readouterr().err.strip().split("first: ", 1)[1]
+    assert hint == f"python -m pipeline run --stage parse --corpus {corpus} --out {out} " \
+                   f"--config {config}"
+    assert main(shlex.split(hint)[3:] + ["--quiet"]) == 0
+    assert (out / "tables" / "sentences.csv").is_file()
+
+
+def test_no_lock_file_is_left_beside_the_outputs(bundled_run):
+    assert sorted(p.name for p in bundled_run.iterdir() if p.name.startswith(".")) == []
+    assert (bundled_run / "cache" / "run.lock").is_file()  # where outputs/README.md says
+
+
+def test_help_does_not_import_the_heavy_libraries():
+    # --help must be instant: the NLP and maths libraries load only for commands that use them
+    probe = ("import sys, runpy; sys.argv = ['pipeline', '--help']\n"
+             "try:\n    runpy.run_module('pipeline', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('spacy', 'sklearn', 'pandas', 'numpy', 'matplotlib', "
+             "'thinc') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=REPO)
+    assert "usage: python -m pipeline" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_every_command_and_option_is_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for command in COMMANDS:
-        assert f"python -m pipeline {command}" in readme
-    for option in ("--corpus", "--out", "--config", "--stage", "--from", "--force", "--dry",
-                   "--debug", "--quiet"):
-        assert option in readme, option
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert sorted(sub.choices) == sorted(COMMANDS)
+    for command, subparser in sub.choices.items():
+        usage = re.search(rf"^python -m pipeline {re.escape(command)} .*$", readme, re.M)
+        assert usage, command
+        for action in subparser._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in usage.group(0), (command, option)
+                    assert f"| `{option}" in readme, option
 
 
 def test_ci_runs_the_readme_test_command():

@@ -1,4 +1,6 @@
 import hashlib
+import shutil
+import tomllib
 
 import pytest
 
@@ -9,10 +11,43 @@ from pipeline.errors import CorpusError
 from .conftest import CORPUS, OPED, OVERVIEW, write_corpus
 
 
-def test_bundled_corpus_is_the_shared_articles_byte_for_byte():
-    shared = CORPUS.parent.parent / "shared" / "source-articles"
-    for name in ("000_de99f12ee1bd257d.txt", "004_72c9212a15cf79df.txt"):
-        assert (CORPUS / name).read_bytes() == (shared / name).read_bytes()
+def test_bundled_manifest_pins_every_file_by_sha256():
+    # The digests in corpus/manifest.toml were printed by `sha256sum` over
+    # shared/source-articles/, so a corpus that loads is those articles byte for byte.
+    manifest = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))
+    pinned = {d["path"]: d.get("sha256", "") for d in manifest["documents"]}
+    assert pinned == {
+        "000_de99f12ee1bd257d.txt":
+            "1ebeff775ade9af49c236734ee1bc37f0d5d8133a21ba23f2c92d7baa9224839",
+        "004_72c9212a15cf79df.txt":
+            "20be56d5c365bfa97ec4d7ce87bfbb547d689302b4ba889b0643bd97c5e38e36",
+    }
+    for path, digest in pinned.items():
+        assert hashlib.sha256((CORPUS / path).read_bytes()).hexdigest() == digest
+    load_corpus(CORPUS, CorpusSettings())  # the reader's own check passes
+
+
+def test_a_file_changed_after_the_manifest_is_refused(tmp_path):
+    root = tmp_path / "c"
+    shutil.copytree(CORPUS, root)
+    text = (root / "004_72c9212a15cf79df.txt").read_bytes()
+    (root / "004_72c9212a15cf79df.txt").write_bytes(text.replace(b"Japan", b"Japon", 1))
+    with pytest.raises(CorpusError) as err:
+        load_corpus(root, CorpusSettings())
+    message = str(err.value)
+    assert "004_72c9212a15cf79df.txt does not match the sha256 in the manifest" in message
+    assert "manifest 20be56d5c365…" in message and "restore the original file" in message
+    assert "\n" not in message
+
+
+def test_sha256_is_optional_and_case_insensitive(tmp_path):
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "a.txt").write_bytes(b"Alpha text.")
+    digest = hashlib.sha256(b"Alpha text.").hexdigest()
+    (root / "manifest.csv").write_text(f"doc_id,path,group,sha256\na,a.txt,x,{digest.upper()}\n"
+                                       "b,a.txt,y,\n", encoding="utf-8")
+    assert [d.doc_id for d in load_corpus(root, CorpusSettings()).documents] == ["a", "b"]
 
 
 def test_bundled_manifest_reads_two_groups():

@@ -11,7 +11,8 @@ from pipeline.errors import ConfigError
 from pipeline.runner import Runner
 from pipeline.stages import STAGES
 
-from .conftest import CORPUS, OPED, OVERVIEW, original_text, rerun_matches, write_corpus
+from .conftest import (CORPUS, OPED, OVERVIEW, original_text, rerun_copy, rerun_matches,
+                       write_corpus)
 
 FRAMING_TABLES = ("keyness", "frames_sentences", "frame_shares", "tone", "stance",
                   "stance_markers", "actors", "actor_roles", "relationship",
@@ -177,10 +178,26 @@ def test_nationality_words_name_their_country_unless_switched_off(bundled_run, n
     assert row(bundled_run).relationship == "both_sides"
     off = tmp_path / "off.toml"
     off.write_text("[framing]\ndemonyms_name_countries = false\n", encoding="utf-8")
-    out = tmp_path / "out"
-    shutil.copytree(bundled_run, out)
-    runner = Runner(STAGES, load_config(off), CORPUS, out)
-    runner._nlp = nlp
-    runner.run(only="framing")
+    out = rerun_copy(bundled_run, tmp_path / "out", nlp, "framing", off)
     assert row(out).relationship == "neither"
     assert not row(out).names_side_a and not row(out).names_side_b
+
+
+def test_a_frame_that_matches_nothing_moves_no_other_number(bundled_run, nlp, tmp_path):
+    # every finding has its own random stream: a new, never-matching frame must leave
+    # every interval, p-value and rank of the other findings as it was
+    lexicons = tmp_path / "lexicons"
+    lexicons.mkdir()
+    (lexicons / "frames.toml").write_text(
+        '[[frame]]\nname = "astronomy"\ndefinition = "Planets and stars."\n'
+        'lemmas = ["exoplanet"]\nphrases = ["red dwarf star"]\n', encoding="utf-8")
+    config = tmp_path / "extra.toml"
+    config.write_text('[corpus]\nlexicon_dir = "lexicons"\n', encoding="utf-8")
+    out = rerun_copy(bundled_run, tmp_path / "out", nlp, "framing", config)
+    shares = table(out, "frame_shares")
+    assert set(shares[shares.frame == "astronomy"].sentences) == {0}  # it matched nothing
+    for name in ("framing_summary", "tone_summary", "relationship"):
+        before = (bundled_run / "tables" / f"{name}.csv").read_text(encoding="utf-8")
+        assert (out / "tables" / f"{name}.csv").read_text(encoding="utf-8") == before, name
+    old = table(bundled_run, "frame_shares")
+    assert shares[shares.frame != "astronomy"].reset_index(drop=True).equals(old)

@@ -1,7 +1,11 @@
 """The HTML report: contents from the tables, and a real render in headless Chromium."""
 
+import os
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 
 from pipeline.catalog import read_table
@@ -11,12 +15,39 @@ from pipeline.stages import STAGES
 
 from .conftest import OPED, REPO, original_text, write_corpus
 
-CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+NO_BROWSER = ("No Chromium found for the report's browser test: install Debian's chromium "
+              "(apt-get install chromium), or Playwright's (python -m playwright install "
+              "chromium), or set CHROMIUM_PATH to a Chromium or Chrome executable")
 ARTIFACTS = REPO / "test-artifacts"
 # as the machine notes advise: no background connections, no sandbox as root
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
+
+
+def find_chromium(environ=os.environ) -> str:
+    """The browser to drive: $CHROMIUM_PATH, else the first of BROWSER_NAMES on $PATH, else
+    the Chromium Playwright installed for itself; a one-line error naming what to install."""
+    if environ.get("CHROMIUM_PATH"):
+        path = Path(environ["CHROMIUM_PATH"])
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise FileNotFoundError(f"CHROMIUM_PATH={path} is not an executable file")
+        return str(path)
+    for name in BROWSER_NAMES:
+        found = shutil.which(name, path=environ.get("PATH", ""))
+        if found:
+            return found
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            own = p.chromium.executable_path
+        if own and Path(own).is_file():
+            return own
+    except Exception:  # noqa: BLE001 - no Playwright browser: fall through to the message
+        pass
+    raise FileNotFoundError(NO_BROWSER)
 
 
 def render(page_path: Path, screenshot: Path) -> dict:
@@ -25,7 +56,7 @@ def render(page_path: Path, screenshot: Path) -> dict:
 
     requests, console = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("request", lambda r: requests.append(r.url))
         page.on("console", lambda m: console.append((m.type, m.text)))
@@ -43,8 +74,25 @@ def render(page_path: Path, screenshot: Path) -> dict:
             "text": text}
 
 
+def test_browser_is_found_by_env_var_then_path_and_missing_one_is_named(tmp_path):
+    fake = tmp_path / "bin" / "chromium-browser"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    assert find_chromium({"CHROMIUM_PATH": str(fake), "PATH": ""}) == str(fake)
+    assert find_chromium({"PATH": str(fake.parent)}) == str(fake)
+    with pytest.raises(FileNotFoundError, match="CHROMIUM_PATH=.*nosuch is not an executable"):
+        find_chromium({"CHROMIUM_PATH": str(tmp_path / "nosuch"), "PATH": ""})
+    # nothing on PATH: Playwright's own browser, if it has one, else the one-line message
+    try:
+        found = find_chromium({"PATH": str(tmp_path)})
+    except FileNotFoundError as err:
+        assert str(err) == NO_BROWSER and "\n" not in str(err)
+    else:
+        assert Path(found).is_file() and "ms-playwright" in found
+
+
 def test_report_renders_completely_offline_in_chromium(bundled_run):
-    assert CHROMIUM.is_file(), "Chromium missing: .ci/run installs Debian's chromium package"
     shot = ARTIFACTS / "report.png"
     seen = render(bundled_run / "report.html", shot)
     assert len(seen["images"]) >= 12
