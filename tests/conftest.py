@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.runner import Runner
+from pipeline.engine.runner import Runner
 from pipeline.stages import STAGES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ def config():
 
 @pytest.fixture(scope="session")
 def nlp(config):
-    from pipeline.spacy_pipeline import load_spacy_pipeline
+    from pipeline.nlp.model import load_spacy_pipeline
 
     return load_spacy_pipeline(config.model)
 
@@ -34,15 +34,14 @@ def nlp(config):
 def bundled_run(tmp_path_factory, nlp):
     """The whole pipeline run once on the bundled corpus; returns the output folder."""
     out = tmp_path_factory.mktemp("bundled")
-    runner = Runner(STAGES, load_config(), CORPUS, out)
-    runner._nlp = nlp  # reuse the session's pipeline: same model, loaded once
+    runner = Runner(STAGES, load_config(), CORPUS, out, nlp=nlp)
     runner.run()
     return out
 
 
 def original_text(doc_id: str) -> str:
     """The decoded text of a bundled document, read straight from corpus/."""
-    from pipeline.corpus import load_corpus
+    from pipeline.corpus.manifest import load_corpus
 
     corpus = load_corpus(CORPUS, load_config().corpus)
     return next(d.text for d in corpus.documents if d.doc_id == doc_id)
@@ -80,8 +79,7 @@ def rerun_copy(bundled_run: Path, out: Path, nlp, stage: str, config: Path | Non
                force: bool = False) -> Path:
     """Copy the bundled run to ``out`` and run one stage there (with a user config)."""
     shutil.copytree(bundled_run, out)
-    runner = Runner(STAGES, load_config(config), CORPUS, out)
-    runner._nlp = nlp
+    runner = Runner(STAGES, load_config(config), CORPUS, out, nlp=nlp)
     runner.run(only=stage, force=force)
     return out
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.actors import mention_role
+from pipeline.stages.framing.actors import mention_role
 
 
 def role(nlp, text, name):

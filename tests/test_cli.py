@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from pipeline.cli import COMMANDS, build_parser, main
-from pipeline.runner import output_lock
+from pipeline.engine.lock import output_lock
 
 from .conftest import REPO, copy_bundled, tree_hashes
 

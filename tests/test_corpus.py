@@ -5,7 +5,7 @@ import tomllib
 import pytest
 
 from pipeline.config import CorpusSettings
-from pipeline.corpus import check_compare, load_corpus
+from pipeline.corpus.manifest import check_compare, load_corpus
 from pipeline.errors import CorpusError
 
 from .conftest import CORPUS, OPED, OVERVIEW, write_corpus

@@ -1,11 +1,9 @@
 """Cue lexicons: lemmas and multi-word cues, never substrings."""
 
-from pipeline.catalog import Lexicon
-from pipeline.cues import compile_cues, merge_lexicons
-from pipeline.frames import frame_definitions, sentence_frames
-from pipeline.stance import sentence_stance, stance_categories
-from pipeline.catalog import read_lexicon_file
-from pipeline.catalog import PACKAGE_DATA
+from pipeline.corpus.lexicons import PACKAGE_DATA, Lexicon, read_lexicon_file
+from pipeline.nlp.cues import compile_cues, merge_lexicons
+from pipeline.stages.framing.frames import frame_definitions, sentence_frames
+from pipeline.stages.framing.stance import sentence_stance, stance_categories
 
 
 def data(name):

@@ -4,12 +4,12 @@ import shutil
 
 import pandas as pd
 
-from pipeline.catalog import read_table
 from pipeline.config import load_config
-from pipeline.runner import Runner
+from pipeline.engine.catalog import read_table
+from pipeline.engine.runner import Runner
 from pipeline.stages import STAGES
 
-from .conftest import CORPUS, OPED, OVERVIEW, original_text, tree_hashes
+from .conftest import CORPUS, OPED, OVERVIEW, copy_bundled, original_text, tree_hashes
 
 
 def tables(out):
@@ -77,32 +77,45 @@ def test_documents_table(bundled_run):
 
 
 def _runner(out, nlp, config=None):
-    runner = Runner(STAGES, config or load_config(), CORPUS, out)
-    runner._nlp = nlp
+    runner = Runner(STAGES, config or load_config(), CORPUS, out, nlp=nlp)
     return runner
 
 
 def test_rerun_skips_and_a_setting_reruns_only_its_stages(tmp_path, bundled_run, nlp):
     out = tmp_path / "out"
     shutil.copytree(bundled_run, out)
-    assert [r.status for r in _runner(out, nlp).run()] == ["skipped"] * 6
+    assert [r.status for r in _runner(out, nlp).run()] == ["skipped"] * 9
     config_file = tmp_path / "c.toml"
     config_file.write_text("[parse]\nnear_duplicate_threshold = 0.95\n")
     results = _runner(out, nlp, load_config(config_file)).run()
     assert [(r.status, r.reason) for r in results[:2]] == [("skipped", "up to date"),
-                                                           ("ran", "settings changed")]
-    # entities, topics, framing and the report read the parse outputs and [parse]
-    assert [r.status for r in results[2:]] == ["ran", "ran", "ran", "ran"]
+                                                           ("ran", "settings changed: [parse]")]
+    # entities, topics, framing and the report read the parse outputs and [parse]; the
+    # threshold changes no table of this corpus, so no chart is drawn again
+    analysis = {r.name: r.status for r in results[2:]}
+    assert analysis == {"entities": "ran", "entity_charts": "skipped", "topics": "ran",
+                        "topic_charts": "skipped", "framing": "ran",
+                        "framing_charts": "skipped", "report": "ran"}
     config_file.write_text("[ingest]\nheading_max_words = 3\n")
+    before = tree_hashes(out)
     results = _runner(out, nlp, load_config(config_file)).run()
-    assert [r.status for r in results] == ["ran"] * 6
+    after = tree_hashes(out)
+    charts = {s.name: s for s in STAGES if s.name.endswith("_charts")}
+    for r in results:
+        if r.name in charts:  # a chart is drawn again exactly when a table it draws changed
+            redrawn = any(before[name] != after[name] for name in charts[r.name].inputs)
+            assert (r.status == "ran") == redrawn, r.name
+        else:
+            assert r.status == "ran", r.name
     assert results[1].reason == "input tables/segments.csv changed"
     config_file.write_text('[ingest]\nheading_max_words = 3\n[entities]\nperson_aliasing = "off"\n')
     results = _runner(out, nlp, load_config(config_file)).run()
-    # entities changes entities.csv, which framing reads and topics does not
+    # entities changes entities.csv, which framing reads and topics does not; each chart
+    # stage reruns only when the tables it draws changed
     assert [(r.name, r.status) for r in results] == [
-        ("ingest", "skipped"), ("parse", "skipped"), ("entities", "ran"), ("topics", "skipped"),
-        ("framing", "ran"), ("report", "ran")]
+        ("ingest", "skipped"), ("parse", "skipped"), ("entities", "ran"),
+        ("entity_charts", "ran"), ("topics", "skipped"), ("topic_charts", "skipped"),
+        ("framing", "ran"), ("framing_charts", "ran"), ("report", "ran")]
 
 
 def test_same_input_gives_byte_identical_tables(tmp_path, bundled_run, nlp):
@@ -116,11 +129,20 @@ def test_same_input_gives_byte_identical_tables(tmp_path, bundled_run, nlp):
         assert (out / path).read_bytes() == (bundled_run / path).read_bytes(), name
 
 
-def test_corpus_is_never_modified(bundled_run):
-    before = tree_hashes(CORPUS)
-    assert (CORPUS / "manifest.toml").is_file() and len(before) == 3
-    assert all(".tmp-" not in p.name for p in bundled_run.rglob("*"))
-    assert pd.read_csv(bundled_run / "tables/segments.csv").shape[0] > 40
+def test_corpus_is_never_modified(tmp_path, nlp):
+    # a whole run on a copy of the corpus: every file's bytes and modification time are as
+    # before, and nothing was added to the folder (outputs go only to --out)
+    corpus = copy_bundled(tmp_path / "corpus")
+    stamps = {p.name: p.stat().st_mtime_ns for p in corpus.iterdir()}
+    before = tree_hashes(corpus)
+    assert sorted(before) == ["000_de99f12ee1bd257d.txt", "004_72c9212a15cf79df.txt",
+                              "manifest.toml"]
+    out = tmp_path / "out"
+    Runner(STAGES, load_config(), corpus, out, nlp=nlp).run()
+    assert tree_hashes(corpus) == before
+    assert {p.name: p.stat().st_mtime_ns for p in corpus.iterdir()} == stamps
+    assert all(".tmp-" not in p.name for p in out.rglob("*"))
+    assert pd.read_csv(out / "tables/segments.csv").shape[0] > 40
 
 
 def test_every_output_and_column_is_documented(bundled_run):

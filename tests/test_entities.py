@@ -4,11 +4,11 @@ import pandas as pd
 import pytest
 from spacy.tokens import Span
 
-from pipeline.catalog import Lexicon
 from pipeline.config import EntitySettings
+from pipeline.corpus.entity_lexicon import LexiconEntry, lexicon_entries
+from pipeline.corpus.lexicons import Lexicon
 from pipeline.errors import CorpusError
-from pipeline.entities import (
-    LexiconEntry,
+from pipeline.stages.entities.mentions import (
     Mention,
     _alias_persons,
     _clean,
@@ -18,9 +18,8 @@ from pipeline.entities import (
     _segment_mentions,
     cooccurrence_table,
     entity_comparison,
-    lexicon_entries,
-    log_ratio,
 )
+from pipeline.stats.ratios import log_ratio
 
 LABELS = set(EntitySettings().labels)
 
@@ -46,7 +45,7 @@ def test_adjacent_person_spans_are_one_name(nlp):
 
 
 def test_generic_head_after_a_place_name_is_not_part_of_it(nlp):
-    from pipeline.entities import _without_generic_head
+    from pipeline.stages.entities.mentions import _without_generic_head
 
     heads = frozenset({"region", "area"})
     doc = nlp.make_doc("the Asia-Pacific region and the Bay Area and the Tokyo area")
@@ -58,7 +57,7 @@ def test_generic_head_after_a_place_name_is_not_part_of_it(nlp):
 
 
 def test_titles_and_laws_named_with_a_or_an_are_kinds_of_documents(nlp):
-    from pipeline.entities import _a_type_not_a_title
+    from pipeline.stages.entities.mentions import _a_type_not_a_title
 
     doc = nlp("They signed a Memorandum of Understanding and read A Room With A View.")
     # tokens: They signed a Memorandum of Understanding and read A Room With A View .
@@ -69,7 +68,7 @@ def test_titles_and_laws_named_with_a_or_an_are_kinds_of_documents(nlp):
 
 
 def test_canonical_names_differing_in_hyphens_or_case_are_one_spelling():
-    from pipeline.entities import _one_spelling
+    from pipeline.stages.entities.mentions import _one_spelling
 
     mentions = [m("Middle East", "LOC", 0), m("Middle-East", "LOC", 20),
                 m("Middle East", "LOC", 40), m("Asia pacific", "LOC", 60),
@@ -144,10 +143,10 @@ def test_heading_entities_need_body_support_and_body_names_are_found_in_headings
 
 
 def test_log_ratio_and_comparison_by_hand():
-    # log2((8.5/1000)/(2.5/1000)) = log2(3.4) = 1.7655
-    assert log_ratio(8, 1000, 2, 1000) == pytest.approx(1.7655)
-    # log2((0.5/500)/(3.5/1000)) = log2(0.2857) = -1.8074
-    assert log_ratio(0, 500, 3, 1000) == pytest.approx(-1.8074)
+    # the one log ratio of every table (Hardie's: only a zero count becomes 0.5)
+    assert log_ratio(8, 1000, 2, 1000) == 2.0  # log2((8/1000)/(2/1000)) = log2(4)
+    # log2((0.5/500)/(3/1000)) = log2(1/3) = -1.585
+    assert log_ratio(0, 500, 3, 1000) == pytest.approx(-1.585, abs=1e-3)
     summary = pd.DataFrame({
         "doc_id": ["a", "a", "b"], "scope": ["body"] * 3, "canonical": ["Japan", "China", "Japan"],
         "label": ["GPE"] * 3, "mentions": [8, 3, 2], "per_1k_words": [0, 0, 0],
@@ -157,7 +156,7 @@ def test_log_ratio_and_comparison_by_hand():
     table = entity_comparison(summary, documents, ("overview", "op-ed")).set_index("canonical")
     assert table.loc["Japan", ["mentions_a", "mentions_b"]].tolist() == [2, 8]
     assert table.loc["Japan", "rate_b"] == 8.0
-    assert table.loc["Japan", "log_ratio"] == pytest.approx(-1.7655)
+    assert table.loc["Japan", "log_ratio"] == -2.0  # overview 2, op-ed 8, per 1,000 words each
     assert table.loc["China", "only_in"] == "op-ed"
 
 
@@ -172,7 +171,7 @@ def test_cooccurrence_counts_distinct_sentences():
 # ---- on the bundled corpus -------------------------------------------------------------
 
 def _tables(out):
-    from pipeline.catalog import read_table
+    from pipeline.engine.catalog import read_table
 
     return {n: read_table(out / "tables" / f"{n}.csv")
             for n in ("entities", "entity_summary", "entity_comparison", "cooccurrence")}
@@ -239,7 +238,7 @@ def test_bundled_comparison_and_charts(bundled_run):
 
 
 def test_lower_case_names_dropped_and_plural_nationality_agrees():
-    from pipeline.entities import _label_agreement
+    from pipeline.stages.entities.mentions import _label_agreement
 
     out = _label_agreement([m("democratic", "NORP", 0), m("Pakistani", "NORP", 20),
                             m("Pakistanis", "ORG", 40), m("July 4", "DATE", 60),
@@ -250,7 +249,8 @@ def test_lower_case_names_dropped_and_plural_nationality_agrees():
 
 
 def test_titled_names_are_persons_without_the_title(nlp):
-    from pipeline.entities import _without_title, person_titles
+    from pipeline.corpus.entity_lexicon import person_titles
+    from pipeline.stages.entities.mentions import _without_title
 
     titles = person_titles([Lexicon("pipeline/data/entities.toml",
                                     {"person_titles": ["Dr", "Ms", "Mr."]})])
@@ -266,7 +266,7 @@ def test_titled_names_are_persons_without_the_title(nlp):
 
 
 def test_hyphenated_compound_of_names_is_split_into_its_names(nlp):
-    from pipeline.entities import _compound_partners
+    from pipeline.stages.entities.mentions import _compound_partners
 
     entries = [LexiconEntry("Pakistan", "GPE", ("Pak",))]  # one entry per alias, as read
     ruler = _Ruler(nlp, entries)
@@ -302,7 +302,7 @@ def test_organisations_in_mistagged_person_names_stay_organisations():
 
 
 def test_one_label_per_name_within_a_document():
-    from pipeline.entities import _one_label_per_document
+    from pipeline.stages.entities.mentions import _one_label_per_document
 
     mentions = [m("Labour", "ORG", 0), m("Labour", "ORG", 20), m("Labour", "PERSON", 40),
                 m("Jordan", "GPE", 0, doc_id="e"), m("Jordan", "PERSON", 9, doc_id="e"),
@@ -312,7 +312,8 @@ def test_one_label_per_name_within_a_document():
 
 
 def test_nationality_words_refer_to_their_country():
-    from pipeline.entities import demonyms, with_demonym_countries
+    from pipeline.corpus.entity_lexicon import demonyms
+    from pipeline.stages.entities.mentions import with_demonym_countries
 
     table = demonyms([Lexicon("pipeline/data/entities.toml",
                               {"demonyms": {"Japanese": "Japan", "Pakistani": "Pakistan"}}),
@@ -335,7 +336,7 @@ def test_bundled_nationality_words_refer_to_countries(bundled_run):
 
 
 def test_groups_are_the_sorted_runs_of_equal_keys_and_majority_breaks_ties_by_name():
-    from pipeline.entities import _groups, _majority_label
+    from pipeline.stages.entities.mentions import _groups, _majority_label
 
     table = pd.DataFrame({"doc": ["b", "a", "b", "a", "a"], "name": ["X", "Y", "X", "X", "Y"],
                           "row": [0, 1, 2, 3, 4]})

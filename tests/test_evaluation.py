@@ -4,7 +4,13 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.evaluation import EntityScores, gold_mentions, read_gold, score_mentions, scopes
+from pipeline.stages.entities.evaluation import (
+    EntityScores,
+    gold_mentions,
+    read_gold,
+    scopes,
+    score_mentions,
+)
 
 from .conftest import REPO
 
@@ -42,7 +48,7 @@ def _overall(text):
 
 def test_evaluate_command_before_and_after_corrections(tmp_path, bundled_run, nlp, capsys):
     from pipeline.config import load_config
-    from pipeline.runner import Runner
+    from pipeline.engine.runner import Runner
     from pipeline.stages import STAGES
 
     assert main(["evaluate-entities", str(GOLD), "--corpus", str(REPO / "corpus"),
@@ -54,8 +60,7 @@ def test_evaluate_command_before_and_after_corrections(tmp_path, bundled_run, nl
     shutil.copytree(bundled_run, raw_out)
     config = tmp_path / "raw.toml"
     config.write_text("[entities]\ncorrections = false\n")
-    runner = Runner(STAGES, load_config(config), REPO / "corpus", raw_out)
-    runner._nlp = nlp
+    runner = Runner(STAGES, load_config(config), REPO / "corpus", raw_out, nlp=nlp)
     assert [r.status for r in runner.run(only="entities")] == ["ran"]
     assert main(["evaluate-entities", str(GOLD), "--corpus", str(REPO / "corpus"),
                  "--out", str(raw_out), "--config", str(config)]) == 0

@@ -5,14 +5,13 @@ import shutil
 
 import pytest
 
-from pipeline.catalog import read_table
 from pipeline.config import load_config
+from pipeline.engine.catalog import read_table
+from pipeline.engine.runner import Runner
 from pipeline.errors import ConfigError
-from pipeline.runner import Runner
 from pipeline.stages import STAGES
 
-from .conftest import (CORPUS, OPED, OVERVIEW, original_text, rerun_copy, rerun_matches,
-                       write_corpus)
+from .conftest import OPED, OVERVIEW, original_text, rerun_copy, rerun_matches, write_corpus
 
 FRAMING_TABLES = ("keyness", "frames_sentences", "frame_shares", "tone", "stance",
                   "stance_markers", "actors", "actor_roles", "relationship",
@@ -109,8 +108,7 @@ def three_groups(tmp_path_factory, nlp):
     corpus = write_corpus(root / "corpus", TEXTS)
     config = root / "config.toml"
     config.write_text('[topics]\nmin_df = 1\nn_topics_range = [2, 3]\n', encoding="utf-8")
-    runner = Runner(STAGES, load_config(config), corpus, root / "out")
-    runner._nlp = nlp
+    runner = Runner(STAGES, load_config(config), corpus, root / "out", nlp=nlp)
     runner.run()
     return root / "out"
 
@@ -156,8 +154,7 @@ def test_sides_from_the_config_and_bad_values(tmp_path, nlp, three_groups):
                     'n_topics_range = [2, 3]\n', encoding="utf-8")
     out = tmp_path / "out"
     shutil.copytree(three_groups, out)
-    runner = Runner(STAGES, load_config(good), three_groups.parent / "corpus", out)
-    runner._nlp = nlp
+    runner = Runner(STAGES, load_config(good), three_groups.parent / "corpus", out, nlp=nlp)
     runner.run(only="framing", force=True)
     third = table(out, "third_parties")
     assert "Pakistan" in set(third.country) and "China" not in set(third.country)

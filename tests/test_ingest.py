@@ -1,5 +1,5 @@
-from pipeline.corpus import load_corpus
-from pipeline.ingest import ingest, segment_document
+from pipeline.corpus.manifest import load_corpus
+from pipeline.stages.ingest.segments import ingest_corpus, segment_document
 
 from .conftest import CORPUS, OPED, OVERVIEW
 
@@ -77,7 +77,7 @@ def test_crlf_text_keeps_exact_offsets(config):
 
 def test_bundled_oped_structure(config):
     corpus = load_corpus(CORPUS, config.corpus)
-    table = ingest(corpus, ingest=config.ingest)["segments"]
+    table = ingest_corpus(corpus, ingest=config.ingest)["segments"]
     oped = table[table.doc_id == OPED]
     text = next(d.text for d in corpus.documents if d.doc_id == OPED)
     for row in table.itertuples():
@@ -98,7 +98,7 @@ def test_bundled_oped_structure(config):
 
 def test_bundled_overview_labels_and_headings(config):
     corpus = load_corpus(CORPUS, config.corpus)
-    table = ingest(corpus, ingest=config.ingest)["segments"]
+    table = ingest_corpus(corpus, ingest=config.ingest)["segments"]
     ov = table[table.doc_id == OVERVIEW]
     assert set(ov.part) == {"heading", "paragraph", "list_item"}
     assert (ov.part == "list_item").sum() == 6

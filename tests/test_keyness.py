@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.keyness import g2, keyness_table, log_odds_z, log_ratio
+from pipeline.stages.framing.keyness import g2, keyness_table, log_odds_z
+from pipeline.stats.ratios import log_ratio
 
 # A 2 x 3 table: three terms, two groups of 20 words each.
 #            A    B

@@ -1,16 +1,10 @@
 import pandas as pd
 
 from pipeline.config import ModelSettings, ParseSettings
-from pipeline.corpus import load_corpus
-from pipeline.ingest import ingest
-from pipeline.parse import (
-    file_offsets,
-    mark_duplicates,
-    n_processes,
-    parse_corpus,
-    parse_text,
-    sentences_of,
-)
+from pipeline.corpus.manifest import load_corpus
+from pipeline.nlp.docs import file_offsets, sentences_of
+from pipeline.stages.ingest.segments import ingest_corpus
+from pipeline.stages.parse.shards import mark_duplicates, n_processes, parse_corpus, parse_text
 
 from .conftest import write_corpus
 
@@ -52,7 +46,7 @@ def test_fewer_processes_for_small_inputs():
 
 def _parse(tmp_path, texts, nlp, config, **parse_overrides):
     corpus = load_corpus(write_corpus(tmp_path / "c", texts), config.corpus)
-    segments = ingest(corpus, ingest=config.ingest)["segments"]
+    segments = ingest_corpus(corpus, ingest=config.ingest)["segments"]
     settings = ParseSettings(**{**config.parse.__dict__, **parse_overrides})
     shards = list(parse_corpus(corpus, segments, nlp=nlp, model=config.model, parse=settings))
     tables = {k: pd.concat([s[k] for s in shards], ignore_index=True)
@@ -123,7 +117,7 @@ def test_documents_stream_in_shards_never_split(tmp_path, nlp, config):
 def test_shard_docbin_stores_the_same_docs_as_spacys(nlp):
     from spacy.tokens import DocBin
 
-    from pipeline.parse import ShardDocBin
+    from pipeline.nlp.docs import ShardDocBin
 
     texts = ["Pakistan’s Foreign Minister Bilawal Bhutto Zardari visited Japan on July 1-4.",
              "Japan pledged $2.25 million.  Tokyo has always had connections with Islamabad."]
@@ -144,13 +138,13 @@ def test_shard_docbin_stores_the_same_docs_as_spacys(nlp):
 
 
 def test_shards_follow_corpus_order_and_never_split_a_document(tmp_path, config):
-    from pipeline.parse import plan_shards
+    from pipeline.stages.parse.shards import plan_shards
 
     texts = {f"d{i}": ("a", f"Headline {i}\n\n" + "Japan met Pakistan. " * 3 + f"\n\nRound {i}.\n")
              for i in range(5)}
     texts["d5"] = ("a", "Reply\n")  # nothing to parse: still a document of its shard
     corpus = load_corpus(write_corpus(tmp_path / "c", texts), config.corpus)
-    segments = ingest(corpus, ingest=config.ingest)["segments"]
+    segments = ingest_corpus(corpus, ingest=config.ingest)["segments"]
     segments = segments[segments["part"].isin(config.parse.parts)]
     tasks = plan_shards(corpus, segments, size=5)
     assert [[d[0] for d in t.documents] for t in tasks] == [["d0", "d1"], ["d2", "d3"],
@@ -164,7 +158,7 @@ def test_parallel_parse_gives_the_same_docs_and_tables_as_one_process(tmp_path, 
     from .conftest import CORPUS
 
     corpus = load_corpus(CORPUS, config.corpus)
-    segments = ingest(corpus, ingest=config.ingest)["segments"]
+    segments = ingest_corpus(corpus, ingest=config.ingest)["segments"]
     one = ModelSettings(n_process=1)
     two = ModelSettings(n_process=2, min_segments_per_process=1)
     settings = ParseSettings(**{**config.parse.__dict__, "shard_size": 7})
@@ -187,8 +181,7 @@ def test_parallel_parse_gives_the_same_docs_and_tables_as_one_process(tmp_path, 
 def test_parsed_docs_reader_gives_the_user_data_spacy_gives(tmp_path, nlp):
     from spacy.tokens import DocBin
 
-    from pipeline.catalog import ParsedDocs
-    from pipeline.parse import ShardDocBin
+    from pipeline.nlp.docs import ParsedDocs, ShardDocBin
 
     folder = tmp_path / "docs.spacy"
     folder.mkdir()

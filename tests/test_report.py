@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-
-from pipeline.catalog import read_table
 from pipeline.config import load_config
-from pipeline.runner import Runner
+from pipeline.engine.catalog import read_table
+from pipeline.engine.runner import Runner
 from pipeline.stages import STAGES
 
 from .conftest import OPED, REPO, original_text, write_corpus
@@ -153,8 +152,7 @@ def test_report_of_another_corpus_uses_its_groups_and_names(tmp_path, nlp):
     config = tmp_path / "c.toml"
     config.write_text('compare = ["wire", "column"]\n[topics]\nmin_df = 1\n'
                       'n_topics_range = [2, 3]\n', encoding="utf-8")
-    runner = Runner(STAGES, load_config(config), corpus, tmp_path / "out")
-    runner._nlp = nlp
+    runner = Runner(STAGES, load_config(config), corpus, tmp_path / "out", nlp=nlp)
     runner.run()
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "How the wire and the column frame the story" in page
@@ -171,16 +169,15 @@ def test_tone_findings_mark_the_words_vader_scores(bundled_run, nlp, tmp_path):
     import numpy as np
     import pandas as pd
 
-    from pipeline.report import _tone_words
-    from pipeline.tone import valence
+    from pipeline.nlp.tone import valence
+    from pipeline.stages.report.page import _tone_words
 
     # on the bundled run, with enough key findings to reach the tone ones
     out = tmp_path / "out"
     shutil.copytree(bundled_run, out)
     config = tmp_path / "more.toml"
     config.write_text("[report]\nkey_findings = 40\n", encoding="utf-8")
-    runner = Runner(STAGES, load_config(config), REPO / "corpus", out)
-    runner._nlp = nlp
+    runner = Runner(STAGES, load_config(config), REPO / "corpus", out, nlp=nlp)
     runner.run(only="report")
     page = (out / "report.html").read_text(encoding="utf-8")
     items = page.split('id="findings"')[1].split("</section>")[0].split('<li id="f')[1:]

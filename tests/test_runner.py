@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from pipeline.config import load_config
+from pipeline.engine.lock import output_lock
+from pipeline.engine.runner import Runner
+from pipeline.engine.stage import Stage
 from pipeline.errors import RunLockedError, StageError
-from pipeline.runner import Runner, Stage, output_lock
 
 from .conftest import tree_hashes, write_corpus
 
@@ -147,5 +149,5 @@ def test_code_change_reruns_the_stage(tmp_path, corpus):
     assert Runner(load("len(corpus.documents)"), load_config(), corpus, out).run()[0].status \
         == "skipped"
     result = Runner(load("len(corpus.documents) + 1"), load_config(), corpus, out).run()[0]
-    assert (result.status, result.reason) == ("ran", "code changed")
+    assert (result.status, result.reason) == ("ran", "code changed: custom_stage_mod")
     assert (out / "tables/n.csv").read_text() == "n\n3\n"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pipeline.terms import is_term_token, phrase_key, phrase_spans, term_occurrences, word_key
+from pipeline.nlp.terms import is_term_token, phrase_key, phrase_spans, term_occurrences, word_key
 
 from .conftest import OPED, original_text
 
@@ -31,7 +31,8 @@ def test_noun_phrases_lose_determiner_and_possessive_and_keep_hyphenated_names(n
 
 
 def test_every_term_points_at_its_text_and_skips_repeated_sentences(bundled_run, nlp):
-    from pipeline.catalog import ParsedDocs, read_table
+    from pipeline.engine.catalog import read_table
+    from pipeline.nlp.docs import ParsedDocs
 
     sentences = read_table(bundled_run / "tables" / "sentences.csv")
     docs = ParsedDocs(bundled_run / "cache" / "docs.spacy", nlp.vocab)

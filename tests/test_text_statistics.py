@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from pipeline.text_statistics import ReadabilityScorer, mtld
+from pipeline.stages.parse.text_statistics import ReadabilityScorer, mtld
 
 
 def test_mtld_full_factor_by_hand():
@@ -41,7 +41,7 @@ def test_scores_equal_textdescriptives_on_the_bundled_articles(nlp):
     import spacy
     import textdescriptives  # noqa: F401  (registers the component)
 
-    from pipeline.text_statistics import readability_words
+    from pipeline.stages.parse.text_statistics import readability_words
 
     from .conftest import OPED, OVERVIEW, original_text
 

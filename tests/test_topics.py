@@ -5,15 +5,15 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from pipeline.catalog import read_table
 from pipeline.config import TopicSettings, load_config
+from pipeline.engine.catalog import read_table
+from pipeline.engine.runner import Runner
 from pipeline.errors import ConfigError
-from pipeline.runner import Runner
 from pipeline.stages import STAGES
-from pipeline.topics import (
+from pipeline.stages.topics.model import (
+    Candidate,
     candidate_sizes,
     choose,
-    Candidate,
     document_shares,
     fit_matrix,
     matched_overlap,
@@ -55,8 +55,7 @@ def two_theme_corpus(root):
 def run_topics(nlp, corpus, out, config_text=""):
     config_file = out.parent / f"{out.name}.toml"
     config_file.write_text(config_text, encoding="utf-8")
-    runner = Runner(TOPIC_STAGES, load_config(config_file), corpus, out)
-    runner._nlp = nlp
+    runner = Runner(TOPIC_STAGES, load_config(config_file), corpus, out, nlp=nlp)
     runner.run()
     return out
 
@@ -211,7 +210,7 @@ def test_topic_tables_are_byte_identical_on_a_second_run(bundled_run, nlp, tmp_p
 
 
 def test_lda_option_also_separates_the_two_themes():
-    from pipeline.topics import fit_topics
+    from pipeline.stages.topics.model import fit_topics
 
     def words(text):
         return [w.strip(".,'").lower() for w in text.split() if len(w) > 3]

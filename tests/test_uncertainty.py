@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pipeline.uncertainty import bootstrap_intervals, compare_groups, ratio
+from pipeline.stats.uncertainty import bootstrap_intervals, compare_groups, ratio
 
 
 def test_ratio_of_sums():

@@ -1,0 +1,220 @@
+"""Charts of the framing stage: ``plot_<what>(ax, table, ...) -> Axes``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from pipeline.charts.style import GROUP_COLOURS, NEUTRAL
+
+MAX_ARCS = 8
+
+
+def _empty(ax: Axes, message: str) -> Axes:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax
+
+
+def plot_keyness_bars(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
+                      top_n: int = 15, z_threshold: float = 1.96, min_units: int = 2) -> Axes:
+    """Diverging bars of log-odds z: each group's top terms on its side, threshold marked.
+
+    Terms found in fewer than ``min_units`` paragraphs of the group they lean
+    to are left out; bars past the dotted lines are distinctive.
+    """
+    spread_a = keyness["units_a"] >= min_units
+    spread_b = keyness["units_b"] >= min_units
+    a = keyness[spread_a & (keyness["log_odds_z"] > 0)].nlargest(top_n, "log_odds_z")
+    b = keyness[spread_b & (keyness["log_odds_z"] < 0)].nsmallest(top_n, "log_odds_z")
+    shown = pd.concat([a, b]).sort_values("log_odds_z")
+    if shown.empty:
+        return _empty(ax, "no terms")
+    colours = [GROUP_COLOURS[0] if z > 0 else GROUP_COLOURS[1] for z in shown["log_odds_z"]]
+    ax.barh(range(len(shown)), shown["log_odds_z"], color=colours)
+    ax.set_yticks(range(len(shown)), [f"{t} ({ca}/{cb})" for t, ca, cb in zip(
+        shown["term"], shown["count_a"], shown["count_b"], strict=True)], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    for z in (z_threshold, -z_threshold):
+        ax.axvline(z, color=NEUTRAL, lw=0.8, ls=":")
+    ax.set_xlabel(f"log-odds z (Monroe et al. 2008): > 0 more in {compare[0]}, "
+                  f"< 0 more in {compare[1]}")
+    ends = [f"'{shown.iloc[-1]['term']}' for the {compare[0]}" if len(a) else "",
+            f"'{shown.iloc[0]['term']}' for the {compare[1]}" if len(b) else ""]
+    ax.set_title("Most distinctive: " + ", ".join(e for e in ends if e) +
+                 f" (counts {compare[0]}/{compare[1]} beside each word)", fontsize=10)
+    return ax
+
+
+def plot_fightin_words(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
+                       z_threshold: float = 1.96, label_n: int = 10) -> Axes:
+    """Frequency against log-odds z for every term; distinctive terms coloured and labelled."""
+    if keyness.empty:
+        return _empty(ax, "no terms")
+    total = keyness["count_a"] + keyness["count_b"]
+    ax.scatter(total, keyness["log_odds_z"], s=8, color=NEUTRAL, alpha=0.5, linewidths=0)
+    for i, group in enumerate(compare):
+        hit = keyness[keyness["distinctive_for"] == group]
+        ax.scatter(hit["count_a"] + hit["count_b"], hit["log_odds_z"], s=14,
+                   color=GROUP_COLOURS[i], label=f"distinctive of {group}")
+        extreme = hit.reindex(hit["log_odds_z"].abs().sort_values(ascending=False).index)
+        for row in extreme.head(label_n).itertuples():
+            ax.annotate(row.term, (row.count_a + row.count_b, row.log_odds_z), fontsize=7,
+                        xytext=(3, 2), textcoords="offset points", color=GROUP_COLOURS[i])
+    for z in (z_threshold, -z_threshold):
+        ax.axhline(z, color=NEUTRAL, lw=0.8, ls=":")
+    ax.set_xscale("log")
+    ax.set_xlabel("occurrences in both groups (log scale)")
+    ax.set_ylabel(f"log-odds z (> 0: {compare[0]})")
+    ax.set_title("Fightin' words: frequency against distinctiveness")
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def _grouped_barh(ax: Axes, rows: pd.DataFrame, key: str, value: str, compare: tuple[str, str],
+                  interval: tuple[str, str] | None = None) -> list[str]:
+    """Two bars per category (one per group) at y = category index; returns the categories."""
+    categories = list(dict.fromkeys(rows[key]))
+    height = 0.4
+    for i, group in enumerate(compare):
+        g = rows[rows["group"] == group].set_index(key).reindex(categories)
+        err = None
+        if interval:
+            err = np.vstack([(g[value] - g[interval[0]]).clip(lower=0).fillna(0),
+                             (g[interval[1]] - g[value]).clip(lower=0).fillna(0)])
+        ax.barh(np.arange(len(categories)) + (0.5 - i) * height, g[value], height, xerr=err,
+                color=GROUP_COLOURS[i], label=group,
+                error_kw={"elinewidth": 0.8, "ecolor": "#555555"})
+    ax.set_yticks(range(len(categories)), [c.replace("_", " ") for c in categories], fontsize=8)
+    ax.invert_yaxis()
+    return categories
+
+
+def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, str]) -> Axes:
+    """Grouped bars: share of sentences per primary frame, per group, with bootstrap intervals."""
+    rows = frame_shares[(frame_shares["level"] == "group") & (frame_shares["frame"] != "other")]
+    if rows.empty:
+        return _empty(ax, "no frames")
+    _grouped_barh(ax, rows, "frame", "share", compare, ("share_low", "share_high"))
+    wide = rows[rows["frame"] != "none"].pivot_table(index="frame", columns="group",
+                                                     values="share") \
+        .reindex(columns=list(compare)).fillna(0)
+    leads = []
+    for i, group in enumerate(compare):
+        other = compare[1 - i]
+        gap = (wide[group] - wide[other]).sort_values(ascending=False, kind="stable")
+        if len(gap) and gap.iloc[0] > 0:
+            f = gap.index[0]
+            leads.append(f"the {group} uses {f.replace('_', ' ')} more "
+                         f"({wide.loc[f, group]:.0%} of sentences vs {wide.loc[f, other]:.0%})")
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel("share of body sentences with this primary frame (95% bootstrap interval)")
+    title = "Primary frame of sentences"
+    if leads:
+        title = "Largest gaps: " + ";\n".join(leads)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_tone_arcs(ax: Axes, tone: pd.DataFrame, groups: dict[str, str],
+                   compare: tuple[str, str], window: int = 5) -> Axes:
+    """Tone through each document: rolling mean of VADER compound over body sentences."""
+    body = tone[(tone["scope"] == "body") & tone["doc_id"].map(groups).isin(compare)]
+    if body.empty:
+        return _empty(ax, "no sentences")
+    docs = sorted(body["doc_id"].unique())
+    if len(docs) <= MAX_ARCS:
+        for doc_id in docs:
+            d = body[body["doc_id"] == doc_id].sort_values("sentence_id")
+            group = groups[doc_id]
+            rolled = d["compound"].rolling(window, min_periods=1, center=True).mean()
+            ax.plot(d["position"], rolled, color=GROUP_COLOURS[compare.index(group)],
+                    label=f"{doc_id} ({group})")
+        title = f"Tone arc of each document (rolling mean over {window} sentences)"
+    else:
+        bins = np.linspace(0, 1, 11)
+        for i, group in enumerate(compare):
+            g = body[body["doc_id"].map(groups) == group]
+            means = g.groupby(pd.cut(g["position"], bins), observed=False)["compound"].mean()
+            ax.plot((bins[:-1] + bins[1:]) / 2, means.to_numpy(), color=GROUP_COLOURS[i],
+                    marker="o", label=f"{group} (mean of {g['doc_id'].nunique()} documents)")
+        title = "Tone through the documents, by tenth of each document"
+    means = [f"{g} {body.loc[body['doc_id'].map(groups) == g, 'compound'].mean():+.2f}"
+             for g in compare if (body["doc_id"].map(groups) == g).any()]
+    title = f"{title}\nmean tone (VADER compound): " + ", ".join(means)
+    ax.axhline(0, color=NEUTRAL, lw=0.8)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-1, 1)
+    ax.set_xlabel("position in the document (0 = start, 1 = end)")
+    ax.set_ylabel("VADER compound")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str]) -> Axes:
+    """Grouped bars: stance and hedging markers per 1,000 words of each group's body."""
+    rows = stance[stance["level"] == "group"]
+    if rows.empty:
+        return _empty(ax, "no markers")
+    _grouped_barh(ax, rows, "marker", "per_1k_words", compare)
+    wide = rows.pivot_table(index="marker", columns="group", values="per_1k_words") \
+        .reindex(columns=list(compare)).fillna(0)
+    gap = (wide[compare[1]] - wide[compare[0]]).abs().sort_values(ascending=False)
+    title = "Stance, hedging and attribution per 1,000 words"
+    if len(gap) and gap.iloc[0] > 0:
+        m = gap.index[0]
+        more = compare[1] if wide.loc[m, compare[1]] > wide.loc[m, compare[0]] else compare[0]
+        less = compare[0] if more == compare[1] else compare[1]
+        title = (f"Largest gap: the {more} uses more {m.replace('_', ' ')}, "
+                 f"{wide.loc[m, more]:.1f} per 1,000 words against {wide.loc[m, less]:.1f}")
+    ax.set_xlabel("markers per 1,000 words of article body")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
+                      top_n: int = 12) -> Axes:
+    """Per actor and group: share of its subject/object roles in which it is the agent."""
+    rows = actors[actors["group"].isin(compare)]
+    if rows.empty:
+        return _empty(ax, "no actors")
+    by = rows.groupby(["actor", "group"])[["mentions", "agent", "patient"]].sum().reset_index()
+    acting = by.groupby("actor")[["agent", "patient"]].sum().sum(axis=1)
+    by = by[by["actor"].isin(acting[acting > 0].index)]
+    if by.empty:
+        return _empty(ax, "no actor is a subject or object")
+    top = by.groupby("actor")["mentions"].sum().sort_values(ascending=False).head(top_n).index
+    top = sorted(top, key=lambda a: (-by[by["actor"] == a]["mentions"].sum(), a))
+    height = 0.4
+    for i, group in enumerate(compare):
+        g = by[by["group"] == group].set_index("actor").reindex(top)
+        roles = (g["agent"] + g["patient"]).fillna(0)
+        agency = (g["agent"] / roles.where(roles > 0)).fillna(0)
+        y = np.arange(len(top)) + (0.5 - i) * height
+        ax.barh(y, agency, height, color=GROUP_COLOURS[i], label=group)
+        for yy, value, n_roles, n in zip(y, agency, roles, g["mentions"].fillna(0), strict=True):
+            ax.text(value, yy, f" {int(n_roles)} roles / {int(n)} mentions", va="center",
+                    fontsize=7)
+    ax.set_yticks(range(len(top)), top, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.35)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}" if v <= 1 else "")
+    ax.set_xlabel("agent share: agent / (agent + patient) roles")
+    title = "Who acts? Agency of the most-mentioned actors (subjects and objects only)"
+    wide = by.assign(agency=by["agent"] / (by["agent"] + by["patient"]).where(
+        by["agent"] + by["patient"] >= 3)).pivot_table(index="actor", columns="group",
+                                                        values="agency")
+    if set(compare) <= set(wide.columns):
+        gap = (wide[compare[1]] - wide[compare[0]]).dropna()
+        if len(gap) and gap.abs().max() > 0:
+            actor = gap.abs().sort_values(ascending=False, kind="stable").index[0]
+            title = (f"{actor} is the agent in {wide.loc[actor, compare[1]]:.0%} of its roles in "
+                     f"the {compare[1]}, {wide.loc[actor, compare[0]]:.0%} in the {compare[0]}\n"
+                     "(subjects and objects of the most-mentioned actors)")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    return ax

@@ -1,0 +1,109 @@
+"""The chart stages: each reads the tables of one analysis stage and returns its figures.
+
+Charts are stages of their own so that a change to a chart reruns only the
+charts, never the analysis, and the analysis stages need no plotting library.
+The engine saves each returned figure (PNG and SVG) and closes it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from pipeline.charts.entities import network_documents, plot_entity_network, plot_top_entities
+from pipeline.charts.framing import (
+    plot_actor_agency,
+    plot_fightin_words,
+    plot_frame_shares,
+    plot_keyness_bars,
+    plot_stance_rates,
+    plot_tone_arcs,
+)
+from pipeline.charts.style import GROUP_COLOURS, new_figure
+from pipeline.charts.topics import (
+    _keyterm_documents,
+    plot_keyterms,
+    plot_topic_prevalence,
+    plot_topic_selection,
+    plot_topic_terms,
+)
+from pipeline.config import EntitySettings, FramingSettings, TopicSettings
+from pipeline.corpus.entity_lexicon import NAME_LABELS
+
+
+def entity_charts(entity_comparison: pd.DataFrame, entity_summary: pd.DataFrame,
+                  cooccurrence: pd.DataFrame, documents: pd.DataFrame, *,
+                  entities: EntitySettings, compare: tuple[str, str]) -> dict[str, object]:
+    """The most-named entities of each group, and each shown document's entity network."""
+    compare = tuple(compare)
+    # charts show names; dates and amounts stay in the tables
+    names = entity_comparison[entity_comparison["label"].isin(NAME_LABELS)]
+    name_summary = entity_summary[entity_summary["label"].isin(NAME_LABELS)]
+    top_figure, (ax,) = new_figure(8, 0.35 * 2 * entities.chart_top_n + 1.5)
+    plot_top_entities(ax, names, entities.chart_top_n)
+    shown = network_documents(entity_summary, documents, compare)
+    net_figure, axes = new_figure(6 * len(shown), 5.5, ncols=len(shown))
+    group_of = documents.set_index("doc_id")["group"]
+    for ax, doc_id in zip(axes, shown, strict=True):
+        colour = GROUP_COLOURS[list(compare).index(group_of[doc_id])]
+        plot_entity_network(ax, cooccurrence, name_summary, doc_id, entities.chart_top_n, colour)
+    net_figure.suptitle("Entities named in the same sentence (node size: mentions; "
+                        "line width: shared sentences)")
+    return {"top_entities": top_figure, "entity_networks": net_figure}
+
+
+def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics: pd.DataFrame,
+                 keyterms: pd.DataFrame, documents: pd.DataFrame, *, topic_settings: TopicSettings,
+                 compare: tuple[str, str]) -> dict[str, object]:
+    """Topic shares per document, each topic's top terms, the choice of k, key terms."""
+    settings, compare = topic_settings, tuple(compare)
+    groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
+    k = int(topics["topic_id"].nunique())
+    prevalence, (ax,) = new_figure(max(7.0, 1.3 * k + 3), 1.5 + 0.45 * min(
+        documents["doc_id"].nunique(), 20))
+    plot_topic_prevalence(ax, doc_topics, compare)
+    ncols = max(1, min(k, 4))
+    nrows = max(1, math.ceil(k / ncols))
+    terms_figure, axes = new_figure(3.6 * ncols, 3.2 * nrows, ncols=ncols, nrows=nrows)
+    for topic_id, ax in enumerate(axes):
+        if topic_id < k:
+            plot_topic_terms(ax, topics, topic_id)
+        else:
+            ax.set_axis_off()
+    terms_figure.suptitle(f"Top terms of the {k} topics (share of each topic's weight)")
+    selection_figure, (ax,) = new_figure(6, 3.5)
+    plot_topic_selection(ax, topic_selection, settings.min_stability)
+    shown = _keyterm_documents(documents, compare, settings.chart_max_documents)
+    key_figure, axes = new_figure(4.2 * len(shown), 5, ncols=len(shown))
+    for ax, doc_id in zip(axes, shown, strict=True):
+        plot_keyterms(ax, keyterms, doc_id, groups.get(doc_id, ""), compare)
+    key_figure.suptitle("Key terms by TextRank (bar: score; number: occurrences)")
+    return {"topic_prevalence": prevalence, "topic_terms": terms_figure,
+            "topic_selection_scores": selection_figure, "key_terms": key_figure}
+
+
+def framing_charts(keyness: pd.DataFrame, frame_shares: pd.DataFrame, tone: pd.DataFrame,
+                   stance: pd.DataFrame, actors: pd.DataFrame, documents: pd.DataFrame, *,
+                   framing: FramingSettings, compare: tuple[str, str]) -> dict[str, object]:
+    """Distinctive words, frame shares, tone arcs, stance rates and actor agency."""
+    settings, compare = framing, tuple(compare)
+    groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
+    lemmas = keyness[keyness["kind"] == "lemma"]
+    bars, (ax,) = new_figure(9, 0.3 * 2 * settings.chart_top_n + 1.5)
+    plot_keyness_bars(ax, lemmas, compare, settings.chart_top_n, settings.z_threshold,
+                      settings.min_units)
+    scatter, (ax,) = new_figure(9, 6.5)
+    plot_fightin_words(ax, lemmas, compare, settings.z_threshold)
+    shares, (ax,) = new_figure(9, 5.5)
+    plot_frame_shares(ax, frame_shares, compare)
+    arcs, (ax,) = new_figure(9, 4.5)
+    scoped = tone.assign(scope=np.where(tone["part"] == "comment", "comment", "body"))
+    plot_tone_arcs(ax, scoped, groups, compare)
+    rates, (ax,) = new_figure(9, 5)
+    plot_stance_rates(ax, stance, compare)
+    agency, (ax,) = new_figure(9, 5)
+    plot_actor_agency(ax, actors, compare, settings.chart_top_n)
+    return {"distinctive_terms": bars, "fightin_words": scatter, "frame_share_bars": shares,
+            "tone_arcs": arcs, "stance_rates": rates, "actor_agency": agency}

@@ -1,0 +1,80 @@
+"""The entity lexicon (``entities.toml``): named entries, nationality words, titles, heads.
+
+Read by the entities stage (its corrections) and by the framing stage (which
+countries a sentence names), so it lives here rather than in either stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from pipeline.corpus.lexicons import Lexicon
+from pipeline.errors import CorpusError
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One entity of a lexicon file."""
+
+    canonical: str
+    label: str
+    aliases: tuple[str, ...]
+    refers_to: str = ""
+
+
+def _chosen(lexicons: Iterable[Lexicon], use_general: bool) -> list[Lexicon]:
+    """The lexicon files to read: the general one in pipeline/data/ only if wanted."""
+    return [lex for lex in lexicons
+            if use_general or "pipeline/data" not in lex.origin.replace("\\", "/")]
+
+
+def lexicon_entries(lexicons: Iterable[Lexicon], *, use_general: bool = True
+                    ) -> list[LexiconEntry]:
+    """Entries of the lexicon files; a later file's alias replaces an earlier one's."""
+    by_alias: dict[str, LexiconEntry] = {}
+    for lexicon in _chosen(lexicons, use_general):
+        for i, raw in enumerate(lexicon.data.get("entity", []), start=1):
+            try:
+                entry = LexiconEntry(str(raw["canonical"]), str(raw["label"]),
+                                     tuple(str(a) for a in raw.get("aliases", [raw["canonical"]])),
+                                     str(raw.get("refers_to", "")))
+            except (KeyError, TypeError):
+                raise CorpusError(f"Lexicon entry {i} lacks canonical or label",
+                                  where=lexicon.origin,
+                                  fix="give every [[entity]] a canonical name and a label") from None
+            for alias in entry.aliases:
+                by_alias[alias] = entry
+    return [replace(by_alias[alias], aliases=(alias,)) for alias in sorted(by_alias)]
+
+
+def demonyms(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> dict[str, str]:
+    """Nationality word -> country, from the lexicons' ``[demonyms]`` tables (later wins)."""
+    table: dict[str, str] = {}
+    for lexicon in _chosen(lexicons, use_general):
+        raw = lexicon.data.get("demonyms", {})
+        if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+            raise CorpusError("[demonyms] must map nationality words to country names",
+                              where=lexicon.origin, fix='write e.g. Japanese = "Japan"')
+        table.update(raw)
+    return table
+
+
+def generic_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
+    """The generic place words of the lexicons ("region", "area"), lower-cased."""
+    words: set[str] = set()
+    for lexicon in _chosen(lexicons, use_general):
+        words.update(w.lower() for w in lexicon.data.get("generic_heads", []))
+    return frozenset(words)
+
+
+def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
+    """Titles before names ("Mr", "Dr") from the lexicon files' ``person_titles`` lists."""
+    titles: set[str] = set()
+    for lexicon in _chosen(lexicons, use_general):
+        titles.update(str(t).rstrip(".") for t in lexicon.data.get("person_titles", []))
+    return frozenset(titles)
+
+
+NAME_LABELS = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
+                "LAW"}

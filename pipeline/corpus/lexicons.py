@@ -1,0 +1,33 @@
+"""Lexicon files: the general ones in ``pipeline/data/`` and a corpus folder's own.
+
+A lexicon reaches a stage as a list of :class:`Lexicon` (general first, then the
+corpus's or the user's lexicon folder's), each its parsed TOML and its origin.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import CorpusError
+
+PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One lexicon file's parsed TOML and where it came from."""
+
+    origin: str
+    data: dict
+
+
+def read_lexicon_file(path: Path) -> dict:
+    """Parse a TOML lexicon file, or raise a one-line CorpusError naming it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CorpusError(f"Lexicon file is not valid UTF-8 TOML: {err}", where=str(path),
+                          fix="correct the file (pipeline/data/ holds examples of the format)"
+                          ) from None

@@ -1,0 +1,234 @@
+"""Read and validate a corpus folder: a manifest plus UTF-8 text files.
+
+This is the runner's reading side for the corpus (stages never open files).
+The manifest is ``manifest.toml`` (``[[documents]]`` tables) or
+``manifest.csv``; each document needs ``doc_id``, ``path`` and a group (the
+column named by ``[corpus] group_column``). ``title``, ``source``, ``date`` and
+``notes`` are optional. An optional ``sha256`` (the hex digest of the file's
+bytes, as ``sha256sum`` prints it) is checked on every read, so a file changed
+after the manifest was written is refused instead of analysed. Every problem is a :class:`CorpusError` naming the file
+and how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.config import CorpusSettings
+from pipeline.errors import CorpusError, did_you_mean
+
+OPTIONAL_FIELDS = ("title", "source", "date", "notes")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus document: its manifest row and its decoded text (BOM removed)."""
+
+    doc_id: str
+    path: str
+    group: str
+    text: str
+    sha256: str
+    title: str = ""
+    source: str = ""
+    date: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All documents of a corpus folder, sorted by ``doc_id``."""
+
+    root: Path
+    manifest: Path
+    documents: tuple[Document, ...]
+    group_descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def groups(self) -> list[str]:
+        """Groups that have at least one document, sorted."""
+        return sorted({d.group for d in self.documents})
+
+    def fingerprint(self) -> dict[str, str]:
+        """sha256 of the manifest and of every document file, for caching and run.json."""
+        out = {self.manifest.name: hashlib.sha256(self.manifest.read_bytes()).hexdigest()}
+        out.update({d.path: d.sha256 for d in self.documents})
+        resolved = [(d.doc_id, d.path, d.group, d.title, d.source, d.date, d.notes)
+                    for d in self.documents]
+        out["(resolved metadata)"] = hashlib.sha256(repr(resolved).encode()).hexdigest()
+        return out
+
+
+def find_manifest(root: Path, settings: CorpusSettings) -> Path:
+    """Return the manifest path inside ``root`` or raise a CorpusError that says what to add."""
+    if not root.is_dir():
+        raise CorpusError(
+            f"Corpus folder not found: {root.absolute()}",
+            fix="pass an existing folder with --corpus (it must hold a manifest and the texts)",
+        )
+    if settings.manifest:
+        path = root / settings.manifest
+        if not path.is_file():
+            raise CorpusError(
+                f"Manifest '{settings.manifest}' not found in {root}",
+                fix="correct [corpus] manifest in your config, or add the file",
+            )
+        return path
+    for name in ("manifest.toml", "manifest.csv"):
+        if (root / name).is_file():
+            return root / name
+    raise CorpusError(
+        f"No manifest in corpus folder {root}",
+        fix="add manifest.toml or manifest.csv with the columns doc_id, path, group",
+    )
+
+
+def _manifest_rows(manifest: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
+    raw = manifest.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CorpusError(
+            f"Manifest is not UTF-8 (byte offset {err.start})", where=str(manifest),
+            fix="save the manifest as UTF-8",
+        ) from None
+    if manifest.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        return [dict(row) for row in reader], {}
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise CorpusError(
+            f"Manifest is not valid TOML: {err}", where=str(manifest),
+            fix="correct the TOML syntax at the line named",
+        ) from None
+    docs = data.get("documents")
+    if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
+        raise CorpusError(
+            "Manifest has no [[documents]] tables", where=str(manifest),
+            fix="list each document as a [[documents]] table with doc_id, path and group",
+        )
+    groups = data.get("groups", {})
+    if not isinstance(groups, dict):
+        raise CorpusError("Manifest key 'groups' must be a table of name = description",
+                          where=str(manifest), fix="write [groups] then name = \"description\"")
+    rows = [{k: "" if v is None else str(v) for k, v in d.items()} for d in docs]
+    return rows, {str(k): str(v) for k, v in groups.items()}
+
+
+def decode_text(raw: bytes, where: str) -> str:
+    """Decode file bytes strictly as UTF-8 (a leading BOM is dropped) or raise CorpusError."""
+    if not raw.strip():
+        raise CorpusError(f"Empty document file: {where}",
+                          fix="remove it from the manifest or give it text")
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        raise CorpusError(
+            f"Binary file, not text: {where} (NUL byte at offset {nul})",
+            fix="list only plain-text .txt files in the manifest",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CorpusError(
+            f"File is not UTF-8: {where} (invalid byte 0x{raw[err.start]:02x} "
+            f"at byte offset {err.start})",
+            fix="re-save the file as UTF-8 (for example: iconv -f latin1 -t utf-8)",
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
+    """Read the manifest and every document of the corpus folder ``root``.
+
+    The corpus is only read, never modified. Documents are returned sorted by
+    ``doc_id`` so that every table is in a stable order.
+    """
+    root = Path(root)
+    manifest = find_manifest(root, settings)
+    rows, group_descriptions = _manifest_rows(manifest)
+    if not rows:
+        raise CorpusError("Manifest lists no documents", where=str(manifest),
+                          fix="add one entry per text file")
+    column = settings.group_column
+    columns = list(rows[0])
+    for needed in ("doc_id", "path", column):
+        if needed not in columns:
+            hint = did_you_mean(needed, columns)
+            fix = ("set [corpus] group_column in your config to the column that holds the groups"
+                   if needed == column else f"add a '{needed}' column")
+            raise CorpusError(
+                f"Manifest has no column '{needed}'.{hint}", where=str(manifest), fix=fix,
+                options=columns,
+            )
+    root_resolved = root.resolve()
+    seen: dict[str, int] = {}
+    documents = []
+    is_csv = manifest.suffix.lower() == ".csv"
+    for number, row in enumerate(rows, start=1):
+        # CSV: line number in the file (line 1 is the header); TOML: entry number.
+        where = f"{manifest}, line {number + 1}" if is_csv else f"{manifest}, entry {number}"
+        doc_id = (row.get("doc_id") or "").strip()
+        rel = (row.get("path") or "").strip()
+        group = (row.get(column) or "").strip()
+        if not doc_id or not rel or not group:
+            raise CorpusError(f"Manifest entry lacks doc_id, path or {column}", where=where,
+                              fix="fill in all three for every document")
+        if doc_id in seen:
+            raise CorpusError(
+                f"Duplicate doc_id '{doc_id}'", where=where,
+                fix=f"give each document its own doc_id (first used at {seen[doc_id]})",
+            )
+        seen[doc_id] = where.rsplit(", ", 1)[1]
+        path = (root / rel).resolve()
+        if not path.is_relative_to(root_resolved):
+            raise CorpusError(
+                f"Manifest path '{rel}' leaves the corpus folder", where=where,
+                fix="copy the file into the corpus folder and give a path relative to it",
+            )
+        if not path.is_file():
+            raise CorpusError(f"Document file not found: {rel}", where=where,
+                              fix="correct the path in the manifest or add the file")
+        raw = path.read_bytes()
+        text = decode_text(raw, f"{root / rel}")
+        digest = hashlib.sha256(raw).hexdigest()
+        expected = (row.get("sha256") or "").strip().lower()
+        if expected and expected != digest:
+            raise CorpusError(
+                f"Document file {rel} does not match the sha256 in the manifest "
+                f"(manifest {expected[:12]}…, file {digest[:12]}…)", where=where,
+                fix="restore the original file, or, if the change is intended, put its new "
+                    f"digest in the manifest (sha256sum {root / rel})")
+        documents.append(Document(
+            doc_id=doc_id, path=rel, group=group, text=text, sha256=digest,
+            **{k: (row.get(k) or "").strip() for k in OPTIONAL_FIELDS},
+        ))
+    documents.sort(key=lambda d: d.doc_id)
+    return Corpus(root=root, manifest=manifest, documents=tuple(documents),
+                  group_descriptions=group_descriptions)
+
+
+def check_compare(corpus: Corpus, compare: Sequence[str]) -> None:
+    """Raise CorpusError unless both groups in ``compare`` have documents in the corpus."""
+    present = corpus.groups
+    for group in compare:
+        if group in present:
+            continue
+        if group in corpus.group_descriptions:
+            raise CorpusError(
+                f"Group '{group}' in compare has no documents", where=str(corpus.manifest),
+                fix=f"add documents with group = \"{group}\" or compare other groups",
+                options=present,
+            )
+        raise CorpusError(
+            f"Unknown group '{group}' in compare.{did_you_mean(group, present)}",
+            where=str(corpus.manifest),
+            fix="set compare in your config to two groups of the manifest",
+            options=present,
+        )

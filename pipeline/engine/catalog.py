@@ -1,0 +1,273 @@
+"""The runner's reading and writing side: artifacts by name, written atomically.
+
+An artifact is named by its path under the output folder, and its suffix says
+what it holds:
+
+* ``.csv``   a table (pandas DataFrame), UTF-8, ``\\n`` line ends;
+* ``.json``  a JSON object, keys sorted;
+* ``.spacy`` a folder of DocBin shards (parsed docs), read lazily;
+* ``.png``   a matplotlib figure, saved as PNG and as SVG beside it;
+* ``.md`` / ``.html`` text.
+
+The special name ``corpus`` is the input corpus folder; ``lexicon:NAME.toml``
+is a data file users can edit: the general one in ``pipeline/data/NAME.toml``
+and, if present, the corpus folder's own ``NAME.toml`` (loaded in that order). Every write goes to a
+temporary file beside its target and is renamed into place only when the whole
+stage has finished, so a failed or interrupted stage leaves earlier outputs as
+they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from spacy.tokens import DocBin
+from spacy.vocab import Vocab
+
+from pipeline.corpus.lexicons import PACKAGE_DATA, Lexicon, read_lexicon_file
+from pipeline.errors import StageError
+from pipeline.nlp.docs import ParsedDocs
+
+CORPUS = "corpus"
+LEXICON_PREFIX = "lexicon:"
+KINDS = {".csv": "table", ".json": "json", ".spacy": "docs", ".png": "figure", ".md": "text",
+         ".html": "text"}
+# Columns that always hold text, even when every value looks like a number.
+TEXT_COLUMNS = {"doc_id", "text", "path", "group", "title", "part", "lemma", "pos", "tag", "dep",
+                "source", "date", "notes", "term", "label", "canonical", "refers_to", "kind",
+                "marker", "frame", "method", "entity_a", "entity_b", "example", "example_doc_id",
+                "category", "actor", "verb", "voice", "via", "role", "country", "third_parties",
+                "cues", "primary_frame", "match_frame", "match_group", "match_doc_id",
+                "numbers", "match_numbers", "numbers_agree", "tone", "scope", "level", "side_a",
+                "side_b", "measure", "unit", "group_a", "group_b", "finding", "evidence",
+                "distinctive_for", "agent_verbs", "patient_verbs", "relationship"}
+
+
+def artifact_kind(name: str) -> str:
+    """Kind of artifact ``name`` (by suffix), or a StageError listing the suffixes."""
+    if name == CORPUS:
+        return "corpus"
+    if name.startswith(LEXICON_PREFIX):
+        return "lexicon"
+    kind = KINDS.get(Path(name).suffix)
+    if kind is None:
+        raise StageError(f"Artifact '{name}' has an unknown suffix",
+                         fix="name outputs with one of the known suffixes", options=list(KINDS))
+    return kind
+
+
+def artifact_key(name: str) -> str:
+    """Keyword under which a stage function receives or returns the artifact."""
+    if name.startswith(LEXICON_PREFIX):
+        return Path(name[len(LEXICON_PREFIX):]).stem + "_lexicon"
+    return CORPUS if name == CORPUS else Path(name).stem
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV table written by the catalog, keeping text columns as text."""
+    header = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: str for c in header if c in TEXT_COLUMNS}
+    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={
+        c: [""] for c in header if c not in TEXT_COLUMNS})
+
+
+def table_csv(df: pd.DataFrame, header: bool = True) -> str:
+    """The exact CSV text the catalog writes for ``df`` (deterministic)."""
+    return df.to_csv(index=False, header=header, lineterminator="\n")
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file, or of a folder's files (names and contents), in sorted order."""
+    digest = hashlib.sha256()
+    paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in paths:
+        digest.update(str(p.relative_to(path) if path.is_dir() else p.name).encode())
+        with p.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class FigureFiles:
+    """A saved chart as a stage input: its PNG bytes and SVG text."""
+
+    png: bytes
+    svg: str
+
+    def svg_data_uri(self) -> str:
+        """The SVG as a ``data:`` URI, for a self-contained page."""
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+class _Writer:
+    """Collects one artifact's content in temporary files; commit() renames it into place."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        self.chunks = 0
+
+    def add(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        if self.tmp.is_dir():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        elif self.tmp.exists():
+            self.tmp.unlink()
+
+
+class _TableWriter(_Writer):
+    def add(self, value: Any) -> None:
+        if not isinstance(value, pd.DataFrame):
+            raise StageError(f"Output {self.target.name} must be a pandas DataFrame, "
+                             f"got {type(value).__name__}", fix="return a DataFrame")
+        with self.tmp.open("a" if self.chunks else "w", encoding="utf-8", newline="") as f:
+            f.write(table_csv(value, header=self.chunks == 0))
+        self.chunks += 1
+
+
+class _JsonWriter(_Writer):
+    def add(self, value: Any) -> None:
+        self.tmp.write_text(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False,
+                                       default=str) + "\n", encoding="utf-8")
+        self.chunks += 1
+
+
+class _TextWriter(_Writer):
+    def add(self, value: Any) -> None:
+        self.tmp.write_text(str(value), encoding="utf-8")
+        self.chunks += 1
+
+
+class _DocsWriter(_Writer):
+    def add(self, value: Any) -> None:
+        if not isinstance(value, DocBin):
+            raise StageError(f"Output {self.target.name} must be a spaCy DocBin",
+                             fix="return a DocBin")
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        value.to_disk(self.tmp / f"shard-{self.chunks:05d}.spacy")
+        self.chunks += 1
+
+    def commit(self) -> None:
+        old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+        if self.target.exists():
+            os.replace(self.target, old)
+        os.replace(self.tmp, self.target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class _FigureWriter(_Writer):
+    """Saves a matplotlib Figure as PNG and SVG (fixed metadata, so reruns match)."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(target)
+        self.svg_target = target.with_suffix(".svg")
+        self.svg_tmp = self.svg_target.with_name(f".{self.svg_target.name}.tmp-{os.getpid()}")
+
+    def add(self, value: Any) -> None:
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context({"svg.hashsalt": "framing-pipeline"}):
+            value.savefig(self.tmp, format="png", dpi=150, metadata={"Software": None})
+            value.savefig(self.svg_tmp, format="svg", metadata={"Date": None})
+        plt.close(value)
+        self.chunks += 1
+
+    def commit(self) -> None:
+        os.replace(self.tmp, self.target)
+        os.replace(self.svg_tmp, self.svg_target)
+
+    def abort(self) -> None:
+        super().abort()
+        if self.svg_tmp.exists():
+            self.svg_tmp.unlink()
+
+
+_WRITERS: dict[str, type[_Writer]] = {"table": _TableWriter, "json": _JsonWriter,
+                                      "docs": _DocsWriter, "figure": _FigureWriter,
+                                      "text": _TextWriter}
+
+
+class Catalog:
+    """Reads and writes the artifacts of one output folder."""
+
+    def __init__(self, out_dir: Path, corpus_loader: Callable[[], Any],
+                 vocab_loader: Callable[[], Vocab], lexicon_dirs: tuple[Path, ...] = ()) -> None:
+        self.out_dir = Path(out_dir)
+        self._corpus_loader = corpus_loader
+        self._vocab_loader = vocab_loader
+        self.lexicon_dirs = tuple(Path(d) for d in lexicon_dirs)
+
+    def path(self, name: str) -> Path:
+        return self.out_dir / name
+
+    def lexicon_files(self, name: str) -> list[Path]:
+        """The files behind ``lexicon:NAME``: general first, then the corpus folder's, then
+        those of ``[corpus] lexicon_dir``."""
+        file_name = name[len(LEXICON_PREFIX):]
+        candidates = [PACKAGE_DATA / file_name, self._corpus_loader().root / file_name,
+                      *(d / file_name for d in self.lexicon_dirs)]
+        return [p for p in candidates if p.is_file()]
+
+    def exists(self, name: str) -> bool:
+        if name == CORPUS or name.startswith(LEXICON_PREFIX):
+            return True
+        path = self.path(name)
+        if artifact_kind(name) == "figure":
+            return path.is_file() and path.with_suffix(".svg").is_file()
+        return path.is_dir() if artifact_kind(name) == "docs" else path.is_file()
+
+    def fingerprint(self, name: str) -> str:
+        """Content hash of an artifact (for the corpus: of the manifest, files and metadata)."""
+        if name == CORPUS:
+            corpus = self._corpus_loader()
+            return hashlib.sha256(json.dumps(corpus.fingerprint(), sort_keys=True)
+                                  .encode()).hexdigest()
+        if name.startswith(LEXICON_PREFIX):
+            return "+".join(f"{p.name}:{file_hash(p)}" for p in self.lexicon_files(name))
+        path = self.path(name)
+        if artifact_kind(name) == "figure":
+            return file_hash(path) + file_hash(path.with_suffix(".svg"))
+        return file_hash(path)
+
+    def load(self, name: str) -> Any:
+        """Load an artifact for a stage: DataFrame, dict, ParsedDocs, text or Corpus."""
+        kind = artifact_kind(name)
+        if kind == "corpus":
+            return self._corpus_loader()
+        if kind == "lexicon":
+            return [Lexicon(str(p), read_lexicon_file(p)) for p in self.lexicon_files(name)]
+        path = self.path(name)
+        if kind == "table":
+            return read_table(path)
+        if kind == "json":
+            return json.loads(path.read_text(encoding="utf-8"))
+        if kind == "docs":
+            return ParsedDocs(path, self._vocab_loader())
+        if kind == "text":
+            return path.read_text(encoding="utf-8")
+        if kind == "figure":
+            return FigureFiles(path.read_bytes(), path.with_suffix(".svg").read_text("utf-8"))
+        raise StageError(f"Artifact '{name}' ({kind}) cannot be an input",
+                         fix="read tables, JSON, text or docs")
+
+    def writer(self, name: str) -> _Writer:
+        """A writer for ``name``; call add() per chunk, then commit() or abort()."""
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _WRITERS[artifact_kind(name)](path)

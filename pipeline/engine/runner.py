@@ -1,0 +1,342 @@
+"""The runner: runs an ordered list of stages, skips what is up to date, owns all I/O.
+
+A stage is skipped (and says so) when the hashes of its inputs, its settings,
+its own code and, for spaCy stages, the pipeline version are what they were when
+it last ran and its outputs are unchanged. State lives in
+``<out>/cache/state.json``; ``<out>/run.json`` records each run. One run at a
+time may write to an output folder (an OS file lock on ``<out>/cache/run.lock``,
+through ``filelock``, so it works on every OS; a second run is refused).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import platform
+import shlex
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import spacy
+
+from pipeline.config import Config, settings_hash
+from pipeline.corpus.manifest import Corpus, check_compare, load_corpus
+from pipeline.engine.catalog import Catalog, artifact_key
+from pipeline.engine.fingerprints import (
+    changed,
+    code_fingerprint,
+    data_fingerprint,
+    default_code,
+    function_fingerprint,
+    library_versions,
+)
+from pipeline.engine.lock import output_lock
+from pipeline.engine.stage import Stage, StageResult, check_stages, find_stage, setting_keyword
+from pipeline.errors import ConfigError, StageError
+from pipeline.nlp.model import load_spacy_pipeline, pipeline_version
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "cache/state.json"
+RUN_FILE = "run.json"
+
+
+def lexicon_dirs(config: Config) -> tuple[Path, ...]:
+    """``[corpus] lexicon_dir`` as a path: relative to the user config file that set it
+    (else to the working folder); a clear error when it is not a folder."""
+    name = config.corpus.lexicon_dir
+    if not name:
+        return ()
+    folder = Path(name)
+    if not folder.is_absolute() and len(config.files) > 1:
+        folder = Path(config.files[-1]).parent / folder
+    if not folder.is_dir():
+        raise ConfigError(f"[corpus] lexicon_dir is not a folder: {folder}",
+                          fix="create it, or correct the path (relative paths start at the "
+                              "config file's folder)")
+    return (folder,)
+
+
+class Runner:
+    """Runs stages against one corpus folder, config and output folder."""
+
+    def __init__(self, stages: Sequence[Stage], config: Config, corpus_dir: Path,
+                 out_dir: Path, *, nlp=None) -> None:
+        """``nlp``: an already loaded spaCy pipeline to use (it must be the one
+        ``[model] name`` names); by default it is loaded when a stage first needs it."""
+        check_stages(stages)
+        self.stages = list(stages)
+        self.config = config
+        self.corpus_dir = Path(corpus_dir)
+        self.out_dir = Path(out_dir)
+        self._corpus: Corpus | None = None
+        self._nlp = nlp
+        self.model_load_seconds = 0.0
+        self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab,
+                               lexicon_dirs(config))
+
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = load_corpus(self.corpus_dir, self.config.corpus)
+        return self._corpus
+
+    def nlp(self):
+        if self._nlp is None:
+            began = time.perf_counter()
+            self._nlp = load_spacy_pipeline(self.config.model)
+            self.model_load_seconds = round(time.perf_counter() - began, 3)
+        return self._nlp
+
+    def _state(self) -> dict[str, Any]:
+        path = self.out_dir / STATE_FILE
+        if not path.is_file():
+            return {}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            return {}
+
+    def _save_state(self, state: dict[str, Any]) -> None:
+        writer = self.catalog.writer(STATE_FILE)
+        writer.add(state)
+        writer.commit()
+
+    def stage_key(self, stage: Stage) -> dict[str, Any]:
+        """Everything a stage's result depends on, hashed (each part by name, so that a
+        changed key can say what changed)."""
+        settings = {section: settings_hash(self.config.section(section))
+                    for section, _ in map(setting_keyword, stage.settings)}
+        in_main = getattr(stage.func, "__module__", "__main__") in ("__main__", None)
+        code = (function_fingerprint(stage.func) if in_main and not stage.code
+                else code_fingerprint(stage.code or default_code(stage.func)))
+        key: dict[str, Any] = {
+            "inputs": {name: self.catalog.fingerprint(name) for name in stage.inputs},
+            "settings": settings,
+            "options": settings_hash(dict(stage.options)),
+            "code": code,
+            "data": data_fingerprint(stage.data),
+            "libraries": library_versions(stage.libraries),
+        }
+        if stage.uses_nlp:
+            key["model"] = [self.config.model.name, pipeline_version(self.config.model.name),
+                            spacy.__version__]
+        return key
+
+    def why_run(self, stage: Stage, state: Mapping[str, Any]) -> str | None:
+        """Reason the stage must run, or None when it is up to date."""
+        missing = [n for n in stage.inputs if not self.catalog.exists(n)]
+        if missing:
+            return f"input {missing[0]} missing"
+        previous = state.get(stage.name)
+        if previous is None:
+            return "first run"
+        for name in stage.outputs:
+            if not self.catalog.exists(name):
+                return f"output {name} missing"
+            if previous.get("outputs", {}).get(name) != self.catalog.fingerprint(name):
+                return f"output {name} changed since it was written"
+        key = self.stage_key(stage)
+        old = previous.get("key", {})
+        for part, label in (("inputs", "input"), ("settings", "settings"),
+                            ("options", "options"), ("code", "code"), ("data", "data file"),
+                            ("libraries", "library"), ("model", "spaCy pipeline")):
+            if key.get(part) == old.get(part):
+                continue
+            if part in ("options", "model"):
+                return f"{label} changed"
+            names = changed(old.get(part), key[part])
+            if part == "libraries":
+                before = old.get(part) if isinstance(old.get(part), dict) else {}
+                return "library changed: " + ", ".join(
+                    f"{n} {before.get(n, '?')} -> {key[part].get(n, 'removed')}" for n in names)
+            if part == "code":
+                shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more"
+                                                if len(names) > 3 else "")
+                return f"code changed: {shown}"
+            if part == "settings":
+                return f"settings changed: [{'], ['.join(names)}]"
+            return f"{label} {names[0]} changed" if names else f"{label} changed"
+        return None
+
+    def status(self) -> list[StageResult]:
+        """Whether each stage is up to date, without running anything."""
+        self.corpus()
+        state = self._state()
+        results = []
+        stale_upstream: set[str] = set()
+        for stage in self.stages:
+            upstream = [n for n in stage.inputs if n in stale_upstream]
+            reason = (f"{upstream[0]} will be rewritten first" if upstream
+                      else self.why_run(stage, state))
+            if reason:
+                stale_upstream.update(stage.outputs)
+            results.append(StageResult(stage.name, "out of date" if reason else "up to date",
+                                       reason or ""))
+        return results
+
+    def _selected(self, only: str | None, start_from: str | None) -> list[int]:
+        if only and start_from:
+            raise StageError("--stage and --from cannot be combined",
+                             fix="use --stage NAME for one stage, --from NAME for it and later")
+        if only:
+            return [find_stage(self.stages, only)]
+        if start_from:
+            return list(range(find_stage(self.stages, start_from), len(self.stages)))
+        return list(range(len(self.stages)))
+
+    def run(self, *, only: str | None = None, start_from: str | None = None,
+            force: bool = False, dry: bool = False) -> list[StageResult]:
+        """Run the selected stages; returns what happened to each."""
+        selected = self._selected(only, start_from)
+        forced = force or start_from is not None
+        corpus = self.corpus()
+        check_compare(corpus, self.config.compare)
+        self._check_inputs_available(selected)
+        if dry:
+            return self._dry(selected, forced)
+        with output_lock(self.out_dir):
+            started = dt.datetime.now(dt.UTC)
+            state = self._state()
+            results = []
+            for number, i in enumerate(selected, start=1):
+                stage = self.stages[i]
+                prefix = f"[{number}/{len(selected)}] {stage.name}"
+                reason = "forced" if forced else self.why_run(stage, state)
+                if reason is None:
+                    log.info("%s: skipped (up to date)", prefix)
+                    results.append(StageResult(stage.name, "skipped", "up to date"))
+                    continue
+                log.info("%s: running (%s)", prefix, reason)
+                began = time.perf_counter()
+                self._execute(stage)
+                seconds = time.perf_counter() - began
+                state[stage.name] = {
+                    "key": self.stage_key(stage),
+                    "outputs": {n: self.catalog.fingerprint(n) for n in stage.outputs},
+                }
+                self._save_state(state)
+                log.info("%s: done in %.1f s", prefix, seconds)
+                results.append(StageResult(stage.name, "ran", reason, round(seconds, 3)))
+            self._write_run_record(results, started)
+        return results
+
+    def _dry(self, selected: list[int], forced: bool) -> list[StageResult]:
+        state = self._state()
+        results = []
+        rewritten: set[str] = set()
+        for i in selected:
+            stage = self.stages[i]
+            upstream = [n for n in stage.inputs if n in rewritten]
+            reason = ("forced" if forced else
+                      f"{upstream[0]} will be rewritten" if upstream else
+                      self.why_run(stage, state))
+            if reason:
+                rewritten.update(stage.outputs)
+            results.append(StageResult(stage.name, "would run" if reason else "would skip",
+                                       reason or "up to date"))
+        return results
+
+    def command(self, *args: str) -> str:
+        """The CLI command that runs ``args`` on this runner's corpus, output folder and
+        config, for hints that a user can paste as they are."""
+        words = ["python", "-m", "pipeline", "run", *args]
+        if self.corpus_dir != Path("corpus"):
+            words += ["--corpus", str(self.corpus_dir)]
+        if self.out_dir != Path("outputs"):
+            words += ["--out", str(self.out_dir)]
+        if len(self.config.files) > 1:
+            words += ["--config", str(self.config.files[-1])]
+        return " ".join(shlex.quote(w) for w in words)
+
+    def _missing_input_fix(self, stage: Stage) -> str:
+        """What to run so that ``stage``'s inputs exist: the one stage that writes the
+        missing ones when its own inputs exist, else every stage up to this one."""
+        missing = [n for n in stage.inputs if not self.catalog.exists(n)]
+        producers = {s.name for s in self.stages for n in missing if n in s.outputs}
+        if len(producers) == 1:
+            producer = next(s for s in self.stages if s.name in producers)
+            if all(self.catalog.exists(n) for n in producer.inputs):
+                return (f"run stage '{producer.name}' first: "
+                        f"{self.command('--stage', producer.name)}")
+        return f"run the stages before it first: {self.command()} (up-to-date stages are skipped)"
+
+    def _check_inputs_available(self, selected: list[int]) -> None:
+        """Before anything is written: every input of a selected stage exists or is
+        written by an earlier selected stage."""
+        coming: set[str] = set()
+        for i in selected:
+            stage = self.stages[i]
+            for name in stage.inputs:
+                if name not in coming and not self.catalog.exists(name):
+                    raise StageError(
+                        f"Input '{name}' of stage '{stage.name}' does not exist in "
+                        f"{self.out_dir}", fix=self._missing_input_fix(stage))
+            coming.update(stage.outputs)
+
+    def _execute(self, stage: Stage) -> None:
+        kwargs: dict[str, Any] = {artifact_key(n): self.catalog.load(n) for n in stage.inputs}
+        for section, keyword in map(setting_keyword, stage.settings):
+            kwargs[keyword] = self.config.section(section)
+        if stage.uses_nlp:
+            kwargs["nlp"] = self.nlp()
+        kwargs.update(stage.options)
+        result = stage.func(**kwargs)
+        chunks = [result] if isinstance(result, Mapping) else result
+        writers = {artifact_key(n): self.catalog.writer(n) for n in stage.outputs}
+        try:
+            for chunk in chunks:
+                unknown = set(chunk) - set(writers)
+                if unknown:
+                    raise StageError(
+                        f"Stage '{stage.name}' returned '{sorted(unknown)[0]}', not among "
+                        "its declared outputs", fix="declare it in the stage's outputs",
+                        options=list(writers))
+                for key, value in chunk.items():
+                    writers[key].add(value)
+            empty = [k for k, w in writers.items() if w.chunks == 0]
+            if empty:
+                raise StageError(f"Stage '{stage.name}' returned nothing for '{empty[0]}'",
+                                 fix="return every declared output", options=list(writers))
+            for writer in writers.values():
+                writer.commit()
+        except BaseException:
+            for writer in writers.values():
+                writer.abort()
+            raise
+
+    def _write_run_record(self, results: list[StageResult], started: dt.datetime) -> None:
+        corpus = self.corpus()
+        record = {
+            "started": started.isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "versions": {
+                "python": platform.python_version(),
+                "spacy": spacy.__version__,
+                "pipeline_model": f"{self.config.model.name} "
+                                  f"{pipeline_version(self.config.model.name)}".strip(),
+                "package": _package_version(),
+            },
+            "config": self.config.to_dict(),
+            "config_files": list(self.config.files),
+            "corpus": str(self.corpus_dir.resolve()),
+            "input_hashes": corpus.fingerprint(),
+            # loading the spaCy pipeline, counted inside the first stage that needs it
+            "model_load_seconds": self.model_load_seconds,
+            "stages": [{"name": r.name, "status": r.status, "reason": r.reason,
+                        "seconds": r.seconds} for r in results],
+        }
+        writer = self.catalog.writer(RUN_FILE)
+        writer.add(record)
+        writer.commit()
+
+
+def _package_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("framing-pipeline")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"

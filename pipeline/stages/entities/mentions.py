@@ -1,0 +1,679 @@
+"""Stage ``entities``: named-entity mentions with one canonical name each.
+
+The statistical NER's mentions are corrected by general mechanisms, in order:
+
+1. **Lexicon first.** Aliases from the entity lexicons (``lexicon:entities.toml``)
+   are matched token by token; where they differ from the model's entities, the
+   NER is run again with the lexicon's spans fixed, so it labels the rest around
+   them. A lexicon match inside a longer model entity ("Washington Post") yields,
+   unless a hyphen joins it to the rest ("Pak-Japan"): a compound of names is
+   split, and its other name is a mention where the document names it elsewhere.
+2. **Span clean-up.** No leading determiner, no trailing possessive ('s, ’s),
+   no stray punctuation, no unbalanced parenthesis; adjacent PERSON spans are
+   one name ("Bilawal Bhutto" + "Zardari"); a mention that starts
+   with a title from the lexicons' ``person_titles`` ("Dr Nielsen") is a PERSON
+   without it; a place name ends before a generic word from ``generic_heads``
+   ("Asia-Pacific" in "the Asia-Pacific region"); a title or law named with
+   "a"/"an" ("a Memorandum of Understanding") is a kind of document, not a name.
+3. **Headings.** In titles and headings, model entities stand only when the
+   document's body has the same text as an entity; body entities are found in
+   the headings too (title case fools the model).
+4. **Abbreviations** defined in the text ("Japan International Cooperation Agency
+   (JICA)", Schwartz & Hearst 2003) share the long form as canonical name; later
+   bare uses of the short form are found as mentions.
+5. **Person aliasing.** A partial name ("Zardari", "Bhutto Zardari", a
+   "Bilawal" the model called ORG) that is part of exactly one full PERSON name
+   takes that name as canonical, within the document or across the corpus.
+6. **One spelling.** Canonical names that differ only in hyphens, spaces or
+   case ("Middle-East", "Middle East") become the most used spelling.
+7. **Metonyms.** A lexicon entry may say what its mention ``refers_to``
+   ("Tokyo" -> "Japan"); the mention keeps its own text and label. A
+   nationality word from the lexicons' ``[demonyms]`` ("Japanese") refers to
+   its country the same way.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.config import EntitySettings
+from pipeline.corpus.entity_lexicon import (
+    NAME_LABELS,
+    LexiconEntry,
+    demonyms,
+    generic_heads,
+    lexicon_entries,
+    person_titles,
+)
+from pipeline.corpus.lexicons import Lexicon
+from pipeline.corpus.manifest import Corpus
+from pipeline.nlp.docs import file_offsets, sentences_of
+from pipeline.stages.entities.abbreviations import find_abbreviations
+from pipeline.stats.ratios import log_ratio
+
+ENTITY_COLUMNS = ["doc_id", "part", "sentence_id", "start_char", "end_char", "text", "label",
+                  "canonical", "refers_to", "source", "in_duplicate_sentence"]
+HEADING_PARTS = ("title", "heading")
+# Labels the heading check applies to: names the model guesses from capitals.
+_GUESSED_FROM_CASE = {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "NORP"}
+_LEADING = {"the", "a", "an", "The", "A", "An"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_PLACE_LABELS = {"GPE", "LOC"}
+_TITLED_LABELS = {"WORK_OF_ART", "LAW"}
+_INDEFINITE = {"a", "an"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention; offsets are into the original file."""
+
+    doc_id: str
+    part: str
+    sentence_id: int
+    start_char: int
+    end_char: int
+    text: str
+    label: str
+    canonical: str
+    refers_to: str
+    source: str
+
+
+def with_demonym_countries(mentions: list[Mention], table: dict[str, str]) -> list[Mention]:
+    """A NORP mention that is a nationality word ("Japanese", "Pakistanis") refers to its
+    country, unless it already refers to something."""
+    out = []
+    for m in mentions:
+        if m.label == "NORP" and not m.refers_to:
+            country = table.get(m.text) or (table.get(m.text[:-1]) if m.text.endswith("s")
+                                            else None)
+            if country:
+                m = replace(m, refers_to=country)
+        out.append(m)
+    return out
+
+
+def _without_title(span: Span, titles: frozenset[str]) -> Span:
+    """"Dr Nielsen" (any label) -> PERSON "Nielsen"; other spans unchanged."""
+    doc = span.doc
+    start = span.start
+    while start < span.end - 1 and doc[start].text.rstrip(".") in titles:
+        start += 1
+        if start < span.end - 1 and doc[start].text == ".":
+            start += 1
+    if start == span.start or not doc[start].text[:1].isupper():
+        return span
+    return Span(doc, start, span.end, label="PERSON")
+
+
+def _clean(span: Span) -> Span | None:
+    """The span without leading determiners, trailing possessives, stray punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].text in _LEADING or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].tag_ == "POS"
+                           or doc[end - 1].is_space
+                           or (doc[end - 1].is_punct and doc[end - 1].text not in ")].")
+                           or (doc[end - 1].text == "." and end - 1 > start
+                               and not doc[end - 2].text.endswith("."))):
+        end -= 1
+    text = doc[start:end].text if end > start else ""
+    if text.count("(") > text.count(")"):  # "Understanding (MoU": cut at the parenthesis
+        cut = next(i for i in range(start, end) if doc[i].text == "(")
+        end = cut
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
+    if end <= start:
+        return None
+    return Span(doc, start, end, label=span.label_)
+
+
+def _merge_adjacent_persons(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if prev is not None and prev.label_ == span.label_ == "PERSON" and prev.end == span.start:
+            out[-1] = Span(span.doc, prev.start, span.end, label="PERSON")
+        else:
+            out.append(span)
+    return out
+
+
+class _Ruler:
+    """Lexicon aliases matched on token text, and the entry behind each match."""
+
+    def __init__(self, nlp: Language, entries: list[LexiconEntry]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.entries: dict[str, LexiconEntry] = {}
+        for entry in entries:
+            key = entry.aliases[0]
+            self.entries[key] = entry
+            self.matcher.add(key, [nlp.make_doc(entry.aliases[0])])
+        self.vocab = nlp.vocab
+
+    def spans(self, doc: Doc) -> list[Span]:
+        found = [Span(doc, s, e, label=self.entries[self.vocab.strings[k]].label)
+                 for k, s, e in self.matcher(doc)]
+        return filter_spans(found)
+
+    def entry(self, span: Span) -> LexiconEntry | None:
+        return self.entries.get(span.text)
+
+
+_HYPHENS = {"-", "–", "‑"}
+
+
+def _compound_part(part: Span, whole: Span) -> bool:
+    """Whether ``part`` is joined to the rest of ``whole`` by a hyphen ("Pak" in "Pak-Japan")."""
+    doc = part.doc
+    return ((part.start > whole.start and doc[part.start - 1].text in _HYPHENS)
+            or (part.end < whole.end and doc[part.end].text in _HYPHENS))
+
+
+def _a_type_not_a_title(span: Span) -> bool:
+    """"a Memorandum of Understanding": a title or law named with "a"/"an" is a kind of
+    document, not a name (names of works and laws take "the" or no article)."""
+    if span.label_ not in _TITLED_LABELS:
+        return False
+    doc = span.doc
+    if span[0].text in _INDEFINITE:  # a capital "A" opens titles ("A Room With A View")
+        return True
+    before = doc[span.start - 1] if span.start > 0 else None
+    return (before is not None and before.text in _INDEFINITE
+            and span.start <= before.head.i < span.end)
+
+
+def _without_generic_head(span: Span, heads: frozenset[str]) -> Span:
+    """"Asia-Pacific region" -> "Asia-Pacific": a lower-case generic word after a place
+    name is not part of the name (MUC-6 named entity task definition, A.1.4)."""
+    if (span.label_ in _PLACE_LABELS and len(span) > 1 and span[-1].text in heads
+            and span[0].text[:1].isupper()):
+        return Span(span.doc, span.start, span.end - 1, label=span.label_)
+    return span
+
+
+def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
+                      titles: frozenset[str] = frozenset(),
+                      heads: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
+    """Corrected entity spans of one segment doc, each with its source.
+
+    A lexicon match inside a longer model entity yields to it ("Washington" in
+    "Washington Post"), unless it is joined to the rest by a hyphen: then the
+    entity is a compound of names ("Pak-Japan relations") and each name is a
+    mention of its own.
+    """
+    model = list(doc.ents)
+    ruled = [r for r in ruler.spans(doc)
+             if not any(m.start <= r.start and r.end <= m.end and len(m) > len(r)
+                        and not _compound_part(r, m) for m in model)]
+    current = {(e.start, e.end, e.label_) for e in model}
+    if any((r.start, r.end, r.label_) not in current for r in ruled):
+        doc.set_ents(ruled, default="missing")
+        doc = nlp.get_pipe("ner")(doc)
+    ruled_keys = {(r.start, r.end) for r in ruled}
+    spans = []
+    for ent in doc.ents:
+        if ent.label_ not in labels:
+            continue
+        source = "ruler" if (ent.start, ent.end) in ruled_keys else "model"
+        if source == "model" and _a_type_not_a_title(ent):
+            continue
+        cleaned = ent if source == "ruler" else _clean(ent)
+        if cleaned is not None and source == "model":
+            cleaned = _without_generic_head(_without_title(cleaned, titles), heads)
+        if cleaned is not None:
+            spans.append((cleaned, source))
+    merged = _merge_adjacent_persons([s for s, src in spans if src == "model"])
+    return [(s, "model") for s in merged] + [(s, src) for s, src in spans if src == "ruler"]
+
+
+def _word_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(text) + r"(?![\w-]|['’]\w\w)")
+
+
+def _sentence_index(doc: Doc) -> list[tuple[int, int, int]]:
+    base = doc.user_data.get("first_sentence_id", 0)
+    return [(s.start_char, s.end_char, base + k) for k, s in enumerate(sentences_of(doc))]
+
+
+def _sentence_at(index: list[tuple[int, int, int]], char: int) -> int:
+    for start, end, sid in index:
+        if start <= char < end:
+            return sid
+    return index[-1][2] if index else -1
+
+
+def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEntry], *,
+                    nlp: Language, settings: EntitySettings,
+                    titles: frozenset[str] = frozenset(),
+                    generic_heads: frozenset[str] = frozenset()) -> list[Mention]:
+    """All corrected mentions of the corpus, in document order."""
+    labels = set(settings.labels)
+    if not settings.corrections:
+        return _model_mentions(docs, labels)
+    ruler = _Ruler(nlp, entries)
+    mentions: list[Mention] = []
+    segments: dict[str, list[tuple[str, int, str, list]]] = defaultdict(list)
+    for doc in docs:
+        info = doc.user_data
+        doc_id, part = info["doc_id"], info["part"]
+        index = _sentence_index(doc)
+        seg_start = info["start_char"]
+        segments[doc_id].append((part, seg_start, doc.text, index))
+        for span, source in _segment_mentions(doc, ruler, nlp, labels, titles, generic_heads):
+            start, end = file_offsets(doc, span.start_char, span.end_char)
+            entry = ruler.entry(span) if source == "ruler" else None
+            mentions.append(Mention(
+                doc_id, part, _sentence_at(index, span.start_char), start, end, span.text,
+                span.label_, entry.canonical if entry else " ".join(span.text.split()),
+                entry.refers_to if entry else "", source))
+    texts = {d.doc_id: d.text for d in corpus.documents}
+    mentions = _compound_partners(mentions, texts)
+    mentions = _abbreviations(mentions, segments, texts)
+    if settings.headings_need_support:
+        mentions = _heading_support(mentions, segments, texts, entries)
+    if settings.person_aliasing != "off":
+        mentions = _alias_persons(mentions, corpus_wide=settings.person_aliasing == "corpus")
+    mentions = _label_agreement(mentions)
+    return _one_spelling(sorted(mentions, key=lambda m: (m.doc_id, m.start_char, m.end_char)))
+
+
+_COMPOUND_LABELS = {"GPE", "NORP", "LOC", "ORG"}
+_AFTER = re.compile(r"[-–‑]([A-Z][\w.]*)")
+_BEFORE = re.compile(r"([A-Z][\w.]*)[-–‑]$")
+
+
+def _compound_partners(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
+    """Name the other half of a hyphenated compound of names ("Pak-Japan relations").
+
+    When a place, nationality or organisation mention is joined by a hyphen to a
+    capitalised word that the same document names elsewhere as an entity, that
+    word is a mention too, with that entity's label and canonical name (source
+    ``compound``).
+    """
+    known: dict[tuple[str, str], Mention] = {}
+    for m in mentions:
+        known.setdefault((m.doc_id, m.text), m)
+    added: list[Mention] = []
+    taken = {(m.doc_id, m.start_char) for m in mentions}
+    for m in mentions:
+        if m.label not in _COMPOUND_LABELS:
+            continue
+        text = texts[m.doc_id]
+        after = _AFTER.match(text, m.end_char)
+        before = _BEFORE.search(text, max(0, m.start_char - 40), m.start_char)
+        for match in (after, before):
+            if match is None:
+                continue
+            start, end = match.span(1)
+            other = known.get((m.doc_id, match.group(1)))
+            if other is None or (m.doc_id, start) in taken or other.label not in _COMPOUND_LABELS:
+                continue
+            taken.add((m.doc_id, start))
+            added.append(replace(other, part=m.part, sentence_id=m.sentence_id,
+                                 start_char=start, end_char=end, source="compound"))
+    return mentions + added
+
+
+def _model_mentions(docs: Iterable[Doc], labels: set[str]) -> list[Mention]:
+    """The statistical NER's mentions, uncorrected."""
+    out = []
+    for doc in docs:
+        index = _sentence_index(doc)
+        for ent in doc.ents:
+            if ent.label_ in labels:
+                start, end = file_offsets(doc, ent.start_char, ent.end_char)
+                out.append(Mention(doc.user_data["doc_id"], doc.user_data["part"],
+                                   _sentence_at(index, ent.start_char), start, end, ent.text,
+                                   ent.label_, ent.text, "", "model"))
+    return out
+
+
+def _overlaps(mentions: list[Mention], start: int, end: int) -> bool:
+    """Whether any of one document's ``mentions`` overlaps [start, end)."""
+    return any(m.start_char < end and start < m.end_char for m in mentions)
+
+
+def _by_document(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    out: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        out[m.doc_id].append(m)
+    return out
+
+
+def _abbreviations(mentions: list[Mention], segments, texts: dict[str, str]) -> list[Mention]:
+    """Short forms defined in the text take their long form's canonical name and label."""
+    by_doc = _by_document(mentions)
+    for doc_id, segs in segments.items():
+        out = by_doc.get(doc_id, [])  # this document's mentions
+        for _, seg_start, seg_text, _ in segs:
+            for abbr in find_abbreviations(seg_text):
+                long_start = seg_start + abbr.long_start
+                long_end = seg_start + abbr.long_end
+                long = next((m for m in out if m.start_char <= long_start + 4 and
+                             m.end_char >= long_end - 1 and m.end_char > long_start), None)
+                if long is None:
+                    continue
+                canonical, label = abbr.long, long.label
+                out = [replace(m, canonical=canonical, label=label, source="abbreviation")
+                       if m.text == abbr.short else
+                       replace(m, canonical=canonical) if m is long or m.text == abbr.long
+                       else m for m in out]
+                pattern = _word_pattern(abbr.short)
+                for part, s_start, s_text, index in segs:
+                    for match in pattern.finditer(s_text):
+                        start, end = s_start + match.start(), s_start + match.end()
+                        if texts[doc_id][start:end] != abbr.short or _overlaps(out, start, end):
+                            continue
+                        out.append(Mention(doc_id, part, _sentence_at(index, match.start()),
+                                           start, end, abbr.short, label, canonical, "",
+                                           "abbreviation"))
+        by_doc[doc_id] = out
+    return [m for doc_mentions in by_doc.values() for m in doc_mentions]
+
+
+def _heading_support(mentions: list[Mention], segments, texts: dict[str, str],
+                     entries: list[LexiconEntry]) -> list[Mention]:
+    """Drop unsupported model entities in headings; find body entities in headings."""
+    out = []
+    body: dict[str, dict[str, Mention]] = defaultdict(dict)
+    for m in mentions:
+        if m.part not in HEADING_PARTS:
+            body[m.doc_id].setdefault(m.text, m)
+    known = {a for e in entries for a in e.aliases}
+    for m in mentions:
+        if m.part in HEADING_PARTS and m.source == "model" and m.label in _GUESSED_FROM_CASE \
+                and m.text not in body[m.doc_id] and m.text not in known:
+            continue
+        out.append(m)
+    by_doc = _by_document(out)
+    for doc_id, segs in segments.items():
+        here = by_doc[doc_id]
+        for part, seg_start, seg_text, index in segs:
+            if part not in HEADING_PARTS:
+                continue
+            for text, example in sorted(body[doc_id].items(), key=lambda kv: -len(kv[0])):
+                for match in _word_pattern(text).finditer(seg_text):
+                    start, end = seg_start + match.start(), seg_start + match.end()
+                    if texts[doc_id][start:end] == text and not _overlaps(here, start, end):
+                        found = replace(example, part=part,
+                                        sentence_id=_sentence_at(index, match.start()),
+                                        start_char=start, end_char=end, source="propagated")
+                        out.append(found)
+                        here.append(found)
+    return out
+
+
+def _person_like(name: str, not_person: set[str]) -> bool:
+    """Whether a multi-word PERSON mention can own partial names: no acronym ("BBC",
+    "MPs") and no word the corpus names on its own, at least three times and mostly, as
+    something else ("Labour")."""
+    for word in name.split():
+        letters = word.rstrip("s") if word.endswith("s") else word
+        if len(letters) >= 2 and letters.isupper():
+            return False
+        if word in not_person:
+            return False
+    return True
+
+
+def _alias_persons(mentions: list[Mention], *, corpus_wide: bool) -> list[Mention]:
+    """Give partial person names the one full name they belong to.
+
+    A full name is a PERSON mention of two or more words that looks like a
+    person's name (:func:`_person_like`). A partial PERSON mention takes the one
+    full name that holds it, in its document or (``corpus_wide``) in the corpus;
+    a one-word ORG, PRODUCT or WORK_OF_ART mention becomes that PERSON only when
+    the full name is in the same document.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        if " " not in m.text:
+            votes[m.text][m.label == "PERSON"] += 1
+    # a word named 3+ times on its own, mostly not as a person ("Labour" ORG)
+    not_person = {w for w, c in votes.items() if c[False] >= 3 and c[False] > c[True]}
+    # scope (a doc_id, or "*" for the corpus) -> word -> full names holding that word
+    full: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for m in mentions:
+        if m.label == "PERSON" and len(m.canonical.split()) >= 2 \
+                and _person_like(m.canonical, not_person):
+            for word in m.canonical.split():
+                full[m.doc_id][word].add(m.canonical)
+                full["*"][word].add(m.canonical)
+
+    def owner(words: list[str], scope: str) -> str | None:
+        if not words:
+            return None
+        candidates = full[scope].get(words[0], ()) if scope in full else ()
+        hits = {name for name in candidates if _contains(name.split(), words)}
+        # prefer the longest names: drop any name contained in another one
+        hits = {h for h in hits if not any(h != o and _contains(o.split(), h.split())
+                                           for o in hits)}
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    out = []
+    for m in mentions:
+        words = m.canonical.split()
+        name = None
+        if m.label == "PERSON":
+            name = owner(words, m.doc_id) or (owner(words, "*") if corpus_wide else None)
+        elif len(words) == 1 and m.label in {"ORG", "PRODUCT", "WORK_OF_ART"}:
+            name = owner(words, m.doc_id)
+        if name and (name != m.canonical or m.label != "PERSON"):
+            m = replace(m, canonical=name, label="PERSON", source="alias")
+        out.append(m)
+    return out
+
+
+def _one_label_per_document(mentions: list[Mention]) -> list[Mention]:
+    """The same name within one document is one kind of entity: mentions of a text that
+    the model labels differently in one document take the label most of them have there
+    (one sense per discourse, Gale, Church & Yarowsky 1992); ties are left alone."""
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for m in mentions:
+        if m.label in NAME_LABELS and m.source == "model":
+            votes[(m.doc_id, m.text)][m.label] += 1
+    out = []
+    for m in mentions:
+        counts = votes.get((m.doc_id, m.text))
+        if m.source == "model" and counts and len(counts) > 1:
+            (top, n), (_, n2) = counts.most_common(2)
+            if n > n2 and m.label != top:
+                m = replace(m, label=top)
+        out.append(m)
+    return out
+
+
+def _label_agreement(mentions: list[Mention]) -> list[Mention]:
+    """Names need a capital letter; a plural of a nationality word is a nationality.
+
+    "democratic" tagged NORP is dropped (English names are capitalised); a
+    one-word ORG or PERSON mention like "Pakistanis" becomes NORP when its
+    singular ("Pakistani") is a NORP mention in the corpus.
+    """
+    norp = {m.text for m in mentions if m.label == "NORP"}
+    mentions = _one_label_per_document(mentions)
+    out = []
+    for m in mentions:
+        if m.label in NAME_LABELS and not any(c.isupper() for c in m.text):
+            continue
+        singular = m.text[:-1] if m.text.endswith("s") else ""
+        if m.label in {"ORG", "PERSON"} and " " not in m.text and singular in norp:
+            m = replace(m, label="NORP", canonical=singular, source="alias")
+        out.append(m)
+    return out
+
+
+_SPELLING_GAPS = re.compile(r"[\s\-–‑]+")
+
+
+def _one_spelling(mentions: list[Mention]) -> list[Mention]:
+    """Canonical names of one label that differ only in hyphens, spaces or case
+    ("Middle-East", "Middle East") are one entity: all take the spelling most
+    mentions have (the first in corpus order on a tie)."""
+    def key(m: Mention) -> tuple[str, str]:
+        return m.label, _SPELLING_GAPS.sub(" ", m.canonical).casefold()
+
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for m in mentions:
+        counts[key(m)][m.canonical] += 1
+    spelling = {k: c.most_common(1)[0][0] for k, c in counts.items() if len(c) > 1}
+    return [replace(m, canonical=spelling[key(m)]) if key(m) in spelling else m
+            for m in mentions]
+
+
+def _contains(name: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(name[i:i + n] == part for i in range(len(name) - n + 1))
+
+
+def entity_table(mentions: list[Mention], sentences: pd.DataFrame) -> pd.DataFrame:
+    """Mentions as a table, with whether each stands in a repeated sentence."""
+    dup = {(r.doc_id, int(r.sentence_id)) for r in sentences.itertuples()
+           if pd.notna(r.duplicate_of)}
+    rows = [(m.doc_id, m.part, m.sentence_id, m.start_char, m.end_char, m.text, m.label,
+             m.canonical, m.refers_to, m.source, (m.doc_id, m.sentence_id) in dup)
+            for m in mentions]
+    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
+
+SUMMARY_COLUMNS = ["doc_id", "scope", "canonical", "label", "mentions", "per_1k_words",
+                   "first_position", "sentence_share"]
+COMPARISON_COLUMNS = ["canonical", "label", "group_a", "mentions_a", "rate_a", "group_b",
+                      "mentions_b", "rate_b", "log_ratio", "only_in"]
+COOCCURRENCE_COLUMNS = ["doc_id", "entity_a", "entity_b", "sentences"]
+
+
+def counted_mentions(table: pd.DataFrame, body_parts: Iterable[str], *,
+                     keep_duplicates: bool) -> pd.DataFrame:
+    """Mentions that count, with a ``scope``: ``body`` or ``comment`` (others dropped)."""
+    scope = table["part"].map(lambda p: "body" if p in set(body_parts) else
+                              "comment" if p == "comment" else "")
+    kept = table.assign(scope=scope)[scope != ""]
+    if not keep_duplicates:
+        kept = kept[~kept["in_duplicate_sentence"].astype(bool)]
+    return kept
+
+
+def _majority_label(labels: Iterable[str], weights: Iterable[int] | None = None) -> str:
+    """The most frequent label (weighted), the alphabetically first on a tie."""
+    counts: Counter = Counter()
+    for label, weight in zip(labels, weights if weights is not None else itertools.repeat(1)):
+        counts[label] += weight
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _groups(table: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """``table`` sorted by ``keys`` (stable) and the row ranges of its groups, in key order:
+    what ``groupby(keys, sort=True)`` iterates, without building a frame per group."""
+    ordered = table.sort_values(keys, kind="stable")
+    if ordered.empty:
+        return ordered, []
+    columns = [ordered[k].to_numpy() for k in keys]
+    change = np.zeros(len(ordered) - 1, dtype=bool)
+    for values in columns:
+        change |= values[1:] != values[:-1]
+    edges = [0, *(np.flatnonzero(change) + 1).tolist(), len(ordered)]
+    return ordered, list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def entity_summary(counted: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame,
+                   lengths: dict[str, int], body_parts: Iterable[str], *,
+                   keep_duplicates: bool) -> pd.DataFrame:
+    """Per document and scope: mentions, rate per 1,000 words, first position, sentence share."""
+    docs = documents.set_index("doc_id")
+    words_of = {"body": dict(zip(docs.index, docs["n_words"].to_numpy(), strict=True)),
+                "comment": dict(zip(docs.index, docs["n_comment_words"].to_numpy(),
+                                    strict=True))}
+    sents = sentences if keep_duplicates else sentences[sentences["duplicate_of"].isna()]
+    n_sent = {("body", d): int(n) for d, n in docs["n_sentences"].items()}
+    comment_sents = sents[sents["part"] == "comment"].groupby("doc_id").size()
+    n_sent.update({("comment", d): int(n) for d, n in comment_sents.items()})
+    ordered, ranges = _groups(counted, ["doc_id", "scope", "canonical"])
+    doc_ids, scopes = ordered["doc_id"].to_numpy(), ordered["scope"].to_numpy()
+    canonicals, labels = ordered["canonical"].to_numpy(), ordered["label"].to_numpy()
+    starts, sentence_ids = ordered["start_char"].to_numpy(), ordered["sentence_id"].to_numpy()
+    rows = []
+    for lo, hi in ranges:
+        doc_id, scope, n = doc_ids[lo], scopes[lo], hi - lo
+        words = words_of["body" if scope == "body" else "comment"][doc_id]
+        rows.append((doc_id, scope, canonicals[lo], _majority_label(labels[lo:hi]), n,
+                     round(1000 * n / words, 4) if words else float("nan"),
+                     round(starts[lo:hi].min() / lengths[doc_id], 4),
+                     round(len(np.unique(sentence_ids[lo:hi])) / n_sent.get((scope, doc_id), 1),
+                           4)))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def entity_comparison(summary: pd.DataFrame, documents: pd.DataFrame,
+                      compare: tuple[str, str]) -> pd.DataFrame:
+    """Body mentions and rates of each entity in the two groups, with log ratio."""
+    group_of = documents.set_index("doc_id")["group"]
+    words = documents.groupby("group")["n_words"].sum()
+    body = summary[summary["scope"] == "body"].assign(group=lambda t: t["doc_id"].map(group_of))
+    body = body[body["group"].isin(compare)]
+    a, b = compare
+    ordered, ranges = _groups(body, ["canonical"])
+    canonicals, groups = ordered["canonical"].to_numpy(), ordered["group"].to_numpy()
+    mentions, labels = ordered["mentions"].to_numpy(), ordered["label"].to_numpy()
+    rows = []
+    for lo, hi in ranges:
+        in_group = groups[lo:hi]
+        ma = int(mentions[lo:hi][in_group == a].sum())
+        mb = int(mentions[lo:hi][in_group == b].sum())
+        label = _majority_label(labels[lo:hi], mentions[lo:hi].tolist())
+        rows.append((canonicals[lo], label, a, ma, round(1000 * ma / words.get(a, 1), 4), b, mb,
+                     round(1000 * mb / words.get(b, 1), 4),
+                     round(log_ratio(ma, words.get(a, 1), mb, words.get(b, 1)), 4),
+                     a if mb == 0 else b if ma == 0 else ""))
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def cooccurrence_table(counted: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of entities named in the same body sentence, with how many sentences."""
+    body = counted[counted["scope"] == "body"]
+    pairs: Counter = Counter()
+    for (doc_id, _), group in body.groupby(["doc_id", "sentence_id"], sort=True):
+        names = sorted(set(group["canonical"]))
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                pairs[(doc_id, x, y)] += 1
+    rows = [(d, x, y, n) for (d, x, y), n in sorted(pairs.items())]
+    return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)
+
+
+def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
+             documents: pd.DataFrame, entities_lexicon: list[Lexicon], *, nlp: Language,
+             entities: EntitySettings, parse, compare: tuple[str, str]) -> dict[str, object]:
+    """Stage function: mention, summary, comparison and co-occurrence tables."""
+    entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
+    titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
+    heads = generic_heads(entities_lexicon, use_general=entities.use_general_lexicon)
+    mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles,
+                               generic_heads=heads)
+    if entities.corrections:
+        mentions = with_demonym_countries(
+            mentions, demonyms(entities_lexicon, use_general=entities.use_general_lexicon))
+    table = entity_table(mentions, sentences)
+    counted = counted_mentions(table, parse.body_parts, keep_duplicates=parse.keep_duplicates)
+    lengths = {d.doc_id: len(d.text) for d in corpus.documents}
+    summary = entity_summary(counted, documents, sentences, lengths, parse.body_parts,
+                             keep_duplicates=parse.keep_duplicates)
+    comparison = entity_comparison(summary, documents, tuple(compare))
+    cooccurrence = cooccurrence_table(counted)
+
+    return {"entities": table, "entity_summary": summary, "entity_comparison": comparison,
+            "cooccurrence": cooccurrence}

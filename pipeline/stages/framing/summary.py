@@ -1,0 +1,213 @@
+"""``framing_summary.csv``: one row per measured difference, with its uncertainty and evidence.
+
+Each measure is a ratio over the body sentences of each group (see
+:mod:`pipeline.stats.uncertainty`); the difference is group B minus group A; the
+interval is a 95% percentile bootstrap over sentences, the p-value a
+permutation test of the group labels. The finding is one sentence written
+from the numbers, and ``evidence`` lists sentences (``doc_id:start-end``)
+that show the measure in the group where it is higher.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import FramingSettings
+from pipeline.nlp.evidence import evidence_text
+from pipeline.stages.framing.actors import AGENT, PATIENT
+from pipeline.stats.streams import measure_stream
+from pipeline.stats.uncertainty import compare_groups
+
+SUMMARY_COLUMNS = ["rank", "measure", "category", "unit", "group_a", "value_a", "group_b",
+                   "value_b", "difference", "ci_low", "ci_high", "p_value", "n_a", "n_b",
+                   "finding", "evidence"]
+_STANCE_TEXT = {"attributed_speech": "attributions (reporting verbs, 'according to')",
+                "self_mentions": "self-mentions", "modal_verbs": "modal verbs"}
+_RELATION_TEXT = {
+    "both_sides": "names both sides of the relationship ({a} and {b})",
+    "one_side": "names only one of the two sides",
+    "third_party_only": "names a third country but neither side",
+    "neither": "names no country",
+    "any_third_party": "names a third country",
+}
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.0f}%"
+
+
+def _interval_text(diff, lo, hi, p, unit: str) -> str:
+    if unit == "share":
+        fmt = lambda v: f"{100 * v:+.0f}"  # noqa: E731
+        what = "points"
+    else:
+        fmt = lambda v: f"{v:+.2f}"  # noqa: E731
+        what = ""
+    text = f"difference {fmt(diff)}{' ' + what if what else ''}"
+    if not math.isnan(lo):
+        text += f", 95% CI {fmt(lo)} to {fmt(hi)}"
+    if not math.isnan(p):
+        text += f", permutation p = {p:.3f}"
+    return text
+
+
+class _Builder:
+    def __init__(self, compare: tuple[str, str], settings: FramingSettings) -> None:
+        self.compare = compare
+        self.settings = settings
+        self.rows: list[dict] = []
+
+    def add(self, measure: str, category: str, unit: str, table: pd.DataFrame, num: str,
+            den: str | None, describe, evidence: pd.DataFrame) -> None:
+        a, b = (table[table["group"] == g] for g in self.compare)
+        if a.empty or b.empty:
+            return
+        if not (a[num].to_numpy(float).any() or b[num].to_numpy(float).any()):
+            return  # nothing in either group (a frame no sentence has): no difference to report
+        ones = lambda t: np.ones(len(t))  # noqa: E731
+        d = compare_groups(a[num].to_numpy(float), a[den].to_numpy(float) if den else ones(a),
+                           b[num].to_numpy(float), b[den].to_numpy(float) if den else ones(b),
+                           bootstrap=self.settings.bootstrap,
+                           permutations=self.settings.permutations,
+                           rng=measure_stream(self.settings.random_state, "framing_summary",
+                                              measure, category))
+        higher = self.compare[1] if d.difference > 0 else self.compare[0]
+        shown = evidence[evidence["group"] == higher] if "group" in evidence else evidence
+        finding = (f"{describe(d.value_b, d.value_a)} "
+                   f"({_interval_text(d.difference, d.ci_low, d.ci_high, d.p_value, unit)}).")
+        self.rows.append({
+            "measure": measure, "category": category, "unit": unit,
+            "group_a": self.compare[0], "value_a": round(d.value_a, 6),
+            "group_b": self.compare[1], "value_b": round(d.value_b, 6),
+            "difference": round(d.difference, 6), "ci_low": _round(d.ci_low),
+            "ci_high": _round(d.ci_high), "p_value": _round(d.p_value), "n_a": len(a),
+            "n_b": len(b), "finding": finding,
+            "evidence": evidence_text(shown, self.settings.evidence_per_finding)})
+
+
+def _round(v: float) -> float:
+    return v if math.isnan(v) else round(v, 6)
+
+
+def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFrame,
+                  markers: pd.DataFrame, relation: pd.DataFrame, roles: pd.DataFrame,
+                  keyness: pd.DataFrame, alignment: pd.DataFrame, stance_categories: list[str],
+                  frame_names: list[str], sides: tuple[str, str], compare: tuple[str, str],
+                  settings: FramingSettings) -> pd.DataFrame:
+    """The summary rows, ranked: smallest p-value first, then the largest standardised gap."""
+    ga, gb = compare
+    build = _Builder(compare, settings)
+    key = ["doc_id", "sentence_id"]
+    base = body[body["group"].isin(compare)]
+
+    f = base.merge(frames[key + ["primary_frame"]], on=key)
+    for frame in frame_names:
+        f = f.assign(flag=(f["primary_frame"] == frame).astype(float))
+        label = frame.replace("_", " ")
+        build.add("frame share", frame, "share", f, "flag", None,
+                  lambda vb, va, label=label: f"The {gb} has {label} as the primary frame of "
+                  f"{_pct(vb)} of its sentences, the {ga} of {_pct(va)}",
+                  f[f["flag"] == 1])
+
+    t = base.merge(tone[key + ["compound"]], on=key)
+    build.add("tone", "mean compound", "score", t, "compound", None,
+              lambda vb, va: f"The mean VADER tone of the {gb}'s sentences is {vb:+.2f}, "
+              f"of the {ga}'s {va:+.2f}", t.sort_values("compound", kind="stable"))
+    for name, sign in (("negative", -1), ("positive", 1)):
+        t = t.assign(flag=(sign * t["compound"] >= settings.tone_threshold).astype(float))
+        build.add("tone", f"{name} sentences", "share", t, "flag", None,
+                  lambda vb, va, name=name: f"The {gb} has {_pct(vb)} {name} sentences, "
+                  f"the {ga} {_pct(va)}",
+                  t.sort_values("compound", ascending=(sign < 0), kind="stable").query("flag == 1"))
+
+    counts = markers.groupby(key + ["category"]).size().unstack(fill_value=0)
+    s = base.copy()
+    s["per_k"] = s["n_words"] / 1000.0
+    for category in stance_categories:
+        col = counts[category] if category in counts else pd.Series(dtype=float)
+        s["n"] = [float(col.get(k, 0)) for k in zip(s["doc_id"], s["sentence_id"], strict=True)]
+        label = _STANCE_TEXT.get(category, category.replace("_", " "))
+        build.add("stance", category, "per 1,000 words", s, "n", "per_k",
+                  lambda vb, va, label=label: f"The {gb} has {vb:.1f} {label} per 1,000 words, "
+                  f"the {ga} {va:.1f}", s[s["n"] > 0].sort_values("n", ascending=False,
+                                                                   kind="stable"))
+
+    r = base.merge(relation[key + ["relationship", "third_parties"]], on=key)
+    for category, text in _RELATION_TEXT.items():
+        flag = (r["third_parties"] != "") if category == "any_third_party" else \
+            (r["relationship"] == category)
+        r = r.assign(flag=flag.astype(float))
+        what = text.format(a=sides[0], b=sides[1])
+        build.add("relationship", category, "share", r, "flag", None,
+                  lambda vb, va, what=what: f"The {gb} {what} in {_pct(vb)} of its sentences, "
+                  f"the {ga} in {_pct(va)}", r[r["flag"] == 1])
+
+    acted = roles[roles["role"].isin([AGENT, PATIENT])].merge(base[key + ["group", "start_char",
+                                                                          "end_char"]]
+                                                              .rename(columns={
+                                                                  "start_char": "s_start",
+                                                                  "end_char": "s_end"}), on=key)
+    for actor in sides:
+        g = acted[acted["actor"] == actor].assign(
+            flag=lambda d: (d["role"] == AGENT).astype(float))
+        ev = g[g["flag"] == 1].assign(start_char=g["s_start"], end_char=g["s_end"])
+        build.add("agency", actor, "share", g, "flag", None,
+                  lambda vb, va, actor=actor: f"{actor} is the agent (not the patient) in "
+                  f"{_pct(vb)} of its roles in the {gb}, in {_pct(va)} in the {ga}", ev)
+
+    if not alignment.empty:
+        al = alignment.assign(flag=alignment["aligned"].astype(float))
+        build.add("alignment", "sentences with a counterpart", "share", al, "flag", None,
+                  lambda vb, va: f"{_pct(vb)} of the {gb}'s sentences state a claim also "
+                  f"found in the {ga}, {_pct(va)} the other way round",
+                  al[al["flag"] == 0])
+
+    rows = _ranked(pd.DataFrame(build.rows))
+    for group, sign in ((ga, 1), (gb, -1)):
+        units = keyness["units_a"] if sign > 0 else keyness["units_b"]
+        top = keyness[(keyness["kind"] == "lemma") & (sign * keyness["log_odds_z"] > 0)
+                      & (units >= settings.min_units)]
+        top = top.sort_values(["log_odds_z", "term"], ascending=[sign < 0, True]) \
+            .head(settings.summary_top_terms)
+        for row in top.itertuples():
+            verdict = (f"distinctive of the {group}" if row.distinctive_for == group else
+                       f"the {group}'s most distinctive term, below the |z| >= "
+                       f"{settings.z_threshold:g} threshold")
+            rows = pd.concat([rows, pd.DataFrame([{
+                "measure": "distinctive term", "category": row.term, "unit": "per 1,000 words",
+                "group_a": ga, "value_a": row.rate_a, "group_b": gb, "value_b": row.rate_b,
+                "difference": round(row.rate_b - row.rate_a, 6), "ci_low": float("nan"),
+                "ci_high": float("nan"), "p_value": row.p, "n_a": row.count_a,
+                "n_b": row.count_b,
+                "finding": f"'{row.term}' is {verdict}: {_times(row.count_a)} in the "
+                           f"{ga} ({row.rate_a:.1f} per 1,000 words), {_times(row.count_b)} in the {gb} "
+                           f"({row.rate_b:.1f}); log-odds z = {row.log_odds_z:+.2f}, "
+                           f"G² p = {row.p:.3g}.",
+                "evidence": f"{row.example_doc_id}:{row.example_start_char}-"
+                            f"{row.example_end_char}"}])], ignore_index=True)
+    if rows.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    rows["rank"] = np.arange(1, len(rows) + 1)
+    return rows[SUMMARY_COLUMNS]
+
+
+def _ranked(rows: pd.DataFrame) -> pd.DataFrame:
+    """Measured differences by permutation p, then by gap relative to the interval width.
+
+    Distinctive terms are appended after them: their G² p-values come from
+    hundreds of tests at once and are not comparable with these.
+    """
+    if rows.empty:
+        return rows
+    width = (rows["ci_high"] - rows["ci_low"]).abs()
+    gap = np.where(width > 0, rows["difference"].abs() / width.where(width > 0, 1), 0.0)
+    return rows.assign(_gap=gap).sort_values(
+        ["p_value", "_gap", "measure", "category"], ascending=[True, False, True, True],
+        na_position="last", kind="stable").drop(columns="_gap").reset_index(drop=True)

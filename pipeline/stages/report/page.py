@@ -1,0 +1,447 @@
+"""Stage ``report``: one self-contained HTML page (and findings.md) from the run's tables.
+
+The page is rendered from ``templates/report.html.j2`` beside this module with Jinja2;
+every chart is embedded as an SVG ``data:`` URI and the styles are inline, so
+the file opens offline in any browser and can be mailed or archived as it is.
+Every number on the page leads to text: key findings, distinctive terms and
+entities list sentences in context (doc_id and offsets into the original
+file); long tables are cut with a link to the full CSV beside the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import platform
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+import numpy as np
+import pandas as pd
+import spacy
+
+from pipeline.config import (
+    FramingSettings,
+    ModelSettings,
+    ParseSettings,
+    ReportSettings,
+    settings_dict,
+)
+from pipeline.corpus.manifest import Corpus
+from pipeline.engine.catalog import FigureFiles
+from pipeline.nlp.evidence import evidence_spans
+from pipeline.nlp.model import pipeline_version
+from pipeline.nlp.tone import valence
+
+TEMPLATES = Path(__file__).with_name("templates")
+FIGURES = ("top_entities", "entity_networks", "topic_prevalence", "topic_terms",
+           "topic_selection_scores", "key_terms", "distinctive_terms", "fightin_words",
+           "frame_share_bars", "tone_arcs", "stance_rates", "actor_agency")
+
+
+def _fmt(value, unit: str = "") -> str:
+    """A number as the page shows it: shares as %, rates with one decimal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "share":
+        return f"{100 * value:.0f}%"
+    if unit == "score":
+        return f"{value:+.2f}"
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+    return str(value)
+
+
+class SentenceIndex:
+    """Sentences by document and offsets, to show evidence in context."""
+
+    def __init__(self, sentences: pd.DataFrame) -> None:
+        self.rows = sentences.set_index(["doc_id", "sentence_id"])
+        self.by_span = {(d, int(a)): (int(s), int(b)) for d, s, a, b in zip(
+            sentences["doc_id"], sentences["sentence_id"], sentences["start_char"],
+            sentences["end_char"], strict=True)}
+
+    def line(self, doc_id: str, sentence_id: int, start: int | None = None,
+             end: int | None = None, marks: list[tuple[int, int]] | None = None) -> dict:
+        """A context line: the sentence in pieces, the highlighted spans (file offsets) marked."""
+        row = self.rows.loc[(doc_id, int(sentence_id))]
+        text, s0 = row["text"], int(row["start_char"])
+        spans = list(marks or []) + ([(start, end)] if start is not None else [])
+        pieces, at = [], 0
+        for a, b in sorted((max(0, a - s0), min(len(text), b - s0)) for a, b in spans):
+            if a < at or a >= b:
+                continue
+            pieces += [(text[at:a], False), (text[a:b], True)]
+            at = b
+        pieces.append((text[at:], False))
+        return {"doc_id": doc_id, "start": s0, "end": int(row["end_char"]), "part": row["part"],
+                "pieces": [p for p in pieces if p[0]],
+                "text": text}
+
+    def evidence(self, evidence: str, marks: pd.DataFrame | None = None) -> list[dict]:
+        """Lines for ``doc:start-end | ...`` references (sentence spans or term spans);
+        spans of ``marks`` (doc_id, start_char, end_char) inside a sentence are highlighted."""
+        lines = []
+        for doc_id, start, end in evidence_spans(evidence):
+            hit = self.by_span.get((doc_id, start))
+            if hit is not None and hit[1] == end:
+                inside = [] if marks is None else [
+                    (a, b) for d, a, b in zip(marks["doc_id"], marks["start_char"],
+                                              marks["end_char"], strict=True)
+                    if d == doc_id and start <= a and b <= end]
+                lines.append(self.line(doc_id, hit[0], marks=inside))
+                continue
+            inside = self.rows.loc[doc_id] if doc_id in self.rows.index.get_level_values(0) \
+                else None
+            if inside is None:
+                continue
+            match = inside[(inside["start_char"] <= start) & (inside["end_char"] >= end)]
+            if not match.empty:
+                lines.append(self.line(doc_id, int(match.index[0]), start, end))
+        return lines
+
+
+def term_lines(tokens: pd.DataFrame, body: pd.DataFrame, index: SentenceIndex, term: str,
+               group_docs: list[str], n: int) -> list[dict]:
+    """Sentences of the given documents where a lemma occurs, the word highlighted."""
+    words = term.split()
+    hits = tokens[(tokens["lemma_lower"] == words[0]) & tokens["doc_id"].isin(group_docs)]
+    hits = hits.merge(body[["doc_id", "sentence_id"]], on=["doc_id", "sentence_id"])
+    return [index.line(r.doc_id, r.sentence_id, r.start_char, r.end_char)
+            for r in hits.head(n).itertuples()]
+
+
+def _cue_tokens(frames_sentences: pd.DataFrame, tokens: pd.DataFrame, frame: str) -> pd.DataFrame:
+    """Tokens whose lemma is one of the cue words a sentence matched for ``frame``."""
+    rows = frames_sentences[frames_sentences["primary_frame"] == frame]
+    cue_words = {(d, s): {w for c in cues.split("; ") if c.startswith(frame + ": ")
+                          for w in c[len(frame) + 2:].lower().split()}
+                 for d, s, cues in zip(rows["doc_id"], rows["sentence_id"], rows["cues"],
+                                       strict=True) if isinstance(cues, str)}
+    hit = tokens.merge(rows[["doc_id", "sentence_id"]], on=["doc_id", "sentence_id"])
+    keep = np.array([w in cue_words.get((d, s), ()) or t.lower() in cue_words.get((d, s), ())
+                     for d, s, w, t in zip(hit["doc_id"], hit["sentence_id"], hit["lemma_lower"],
+                                           hit["text"], strict=True)], dtype=bool)
+    return hit.loc[keep, ["doc_id", "start_char", "end_char"]]
+
+
+def _tone_words(tokens: pd.DataFrame, scores: np.ndarray, category: str) -> pd.DataFrame:
+    """Tokens VADER's lexicon scores (``scores``, one per token) in the direction of a tone
+    finding: positive words for "positive sentences", negative for "negative sentences",
+    both otherwise."""
+    if category.startswith("positive"):
+        keep = scores > 0
+    elif category.startswith("negative"):
+        keep = scores < 0
+    else:
+        keep = scores != 0
+    return tokens.loc[keep, ["doc_id", "start_char", "end_char"]]
+
+
+def _table(df: pd.DataFrame, columns: list[str], rows: int, csv: str,
+           formats: dict[str, str] | None = None) -> dict:
+    formats = formats or {}
+    shown = df[columns].head(rows)
+    body = [[_fmt(v, formats.get(c, "")) for c, v in zip(columns, r, strict=True)]
+            for r in shown.itertuples(index=False)]
+    return {"columns": columns, "rows": body, "total": len(df), "csv": csv}
+
+
+@dataclass(frozen=True)
+class CorpusTables:
+    """What the report shows of the corpus: its documents, segments, sentences and tokens."""
+
+    corpus: Corpus
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class EntityTables:
+    """The entities stage's mentions and group comparison."""
+
+    mentions: pd.DataFrame
+    comparison: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TopicTables:
+    """The topics stage's topics, choice of k and document shares."""
+
+    topics: pd.DataFrame
+    selection: pd.DataFrame
+    doc_topics: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class FramingTables:
+    """The framing stage's tables that the page shows."""
+
+    keyness: pd.DataFrame
+    frame_shares: pd.DataFrame
+    frames_sentences: pd.DataFrame
+    tone_summary: pd.DataFrame
+    stance: pd.DataFrame
+    stance_markers: pd.DataFrame
+    actors: pd.DataFrame
+    alignment: pd.DataFrame
+    relationship: pd.DataFrame
+    summary: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """The settings the page reads: its own section and what it reports of the others."""
+
+    report: ReportSettings
+    compare: tuple[str, str]
+    model: ModelSettings
+    parse: ParseSettings
+    framing: FramingSettings
+
+
+def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
+                sentences: pd.DataFrame, tokens: pd.DataFrame, entity_comparison: pd.DataFrame,
+                entities: pd.DataFrame, topics: pd.DataFrame, topic_selection: pd.DataFrame,
+                doc_topics: pd.DataFrame, keyness: pd.DataFrame, frame_shares: pd.DataFrame,
+                frames_sentences: pd.DataFrame, tone_summary: pd.DataFrame,
+                stance: pd.DataFrame, stance_markers: pd.DataFrame, actors: pd.DataFrame,
+                alignment: pd.DataFrame, relationship: pd.DataFrame,
+                framing_summary: pd.DataFrame, *, report: ReportSettings,
+                compare: tuple[str, str], model: ModelSettings, parse: ParseSettings,
+                framing: FramingSettings, **figures: FigureFiles) -> dict[str, str]:
+    """Stage function: groups the inputs the engine passes by name into one object per
+    section and renders the page (:func:`report_files`)."""
+    return report_files(
+        CorpusTables(corpus, documents, segments, sentences, tokens),
+        EntityTables(entities, entity_comparison),
+        TopicTables(topics, topic_selection, doc_topics),
+        FramingTables(keyness, frame_shares, frames_sentences, tone_summary, stance,
+                      stance_markers, actors, alignment, relationship, framing_summary),
+        figures, ReportOptions(report, tuple(compare), model, parse, framing))
+
+
+def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTables,
+                 framed: FramingTables, figures: dict[str, FigureFiles],
+                 options: ReportOptions) -> dict[str, str]:
+    """report.html and findings.md from the run's tables, one object per section."""
+    ga, gb = options.compare
+    settings = options.report
+    title = settings.title or f"How the {ga} and the {gb} frame the story"
+    index = SentenceIndex(texts.sentences)
+    lowered = texts.tokens["lemma"].str.lower()
+    texts = replace(texts, tokens=texts.tokens.assign(lemma_lower=lowered))
+    measured = framed.summary[framed.summary["measure"] != "distinctive term"]
+    context = {
+        "title": title, "compare": options.compare,
+        "findings": _key_findings(measured, texts, named, framed, index, settings),
+        **_corpus_section(texts, options),
+        **_entity_section(texts, named, index, options),
+        **_topic_section(topic_tables, settings),
+        **_framing_section(texts, framed, index, options),
+        "figures": {name: figures[name].svg_data_uri() for name in FIGURES if name in figures},
+        "settings": {name: settings_dict(value) for name, value in (
+            ("model", options.model), ("parse", options.parse), ("framing", options.framing))},
+        "versions": {"python": platform.python_version(), "spacy": spacy.__version__,
+                     "spaCy pipeline": f"{options.model.name} "
+                                       f"{pipeline_version(options.model.name)}".strip(),
+                     "pandas": pd.__version__, "jinja2": jinja2.__version__},
+        "input_hashes": texts.corpus.fingerprint(),
+        "run_date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    page = env.get_template("report.html.j2").render(**context)
+    return {"report": page, "findings": findings_markdown(title, measured, settings.key_findings,
+                                                          index)}
+
+
+def _body(texts: CorpusTables, parse: ParseSettings) -> pd.DataFrame:
+    sentences = texts.sentences
+    dup = sentences["duplicate_of"].notna() if not parse.keep_duplicates else False
+    return sentences[sentences["part"].isin(set(parse.body_parts)) & ~dup]
+
+
+def _key_findings(measured: pd.DataFrame, texts: CorpusTables, named: EntityTables,
+                  framed: FramingTables, index: SentenceIndex,
+                  settings: ReportSettings) -> list[dict]:
+    """The top findings, each with its evidence sentences and the words that carry it."""
+    tokens = texts.tokens
+    countries = named.mentions[named.mentions["label"] == "GPE"]
+    findings = []
+    tone_scores = None
+    for row in measured.head(settings.key_findings).itertuples():
+        marks = None
+        if row.measure == "stance":
+            marks = framed.stance_markers[framed.stance_markers["category"] == row.category]
+        elif row.measure == "relationship":
+            marks = countries
+        elif row.measure == "frame share" and row.category != "none":
+            marks = _cue_tokens(framed.frames_sentences, tokens, row.category)
+        elif row.measure == "tone":
+            if tone_scores is None:  # once, for every tone finding
+                tone_scores = np.array(valence(tokens["text"]), dtype=float)
+            marks = _tone_words(tokens, tone_scores, row.category)
+        elif row.measure == "agency":
+            marks = named.mentions[(named.mentions["canonical"] == row.category) |
+                                   (named.mentions["refers_to"] == row.category)]
+        findings.append({"rank": int(row.rank), "finding": row.finding, "anchor": f"f{row.rank}",
+                         "value_a": _fmt(row.value_a, row.unit),
+                         "value_b": _fmt(row.value_b, row.unit),
+                         "measure": row.measure, "category": row.category.replace("_", " "),
+                         "lines": index.evidence(row.evidence, marks)[:settings.context_lines]})
+    return findings
+
+
+def _corpus_section(texts: CorpusTables, options: ReportOptions) -> dict:
+    """The groups, the documents and how each was split into parts."""
+    settings, documents, segments = options.report, texts.documents, texts.segments
+    groups = []
+    for g in options.compare:
+        docs = documents[documents["group"] == g]
+        groups.append({"name": g, "description": texts.corpus.group_descriptions.get(g, ""),
+                       "documents": len(docs), "words": int(docs["n_words"].sum())})
+    excluded = segments[segments["part"].isin(["boilerplate", "byline", "comment"])]
+    part_counts = segments.pivot_table(index="doc_id", columns="part", values="segment_id",
+                                       aggfunc="count", fill_value=0)
+    part_columns = [p for p in ("title", "byline", "heading", "paragraph", "list_item",
+                                "comment", "boilerplate") if p in part_counts.columns]
+    return {
+        "groups": groups,
+        "parts": _table(part_counts[part_columns].reset_index(), ["doc_id", *part_columns],
+                        settings.table_rows, "tables/segments.csv"),
+        "overview": _table(documents, [c for c in [
+            "doc_id", "group", "title", "n_words", "n_sentences", "n_duplicate_sentences",
+            "flesch_reading_ease", "mtld", "n_comment_words"] if c in documents],
+            settings.table_rows, "tables/documents.csv"),
+        "excluded": _table(excluded.assign(text=excluded["text"].str.slice(0, 90)),
+                           ["doc_id", "part", "text"], settings.table_rows,
+                           "tables/segments.csv"),
+    }
+
+
+def _entity_section(texts: CorpusTables, named: EntityTables, index: SentenceIndex,
+                    options: ReportOptions) -> dict:
+    """The most-named entities and the sentences that name the top three."""
+    settings, entities = options.report, named.mentions
+    names = named.comparison[named.comparison["label"].isin(
+        ["PERSON", "NORP", "ORG", "GPE", "LOC", "EVENT", "FAC", "LAW", "WORK_OF_ART", "PRODUCT"])]
+    top_entities = names.sort_values(["mentions_a", "mentions_b"], ascending=False) \
+        if "mentions_a" in names else names
+    entity_context = []
+    for canonical in top_entities["canonical"].head(3):
+        rows = entities[(entities["canonical"] == canonical)
+                        & entities["part"].isin(set(options.parse.body_parts))]
+        entity_context.append({"name": canonical, "lines": [
+            index.line(r.doc_id, r.sentence_id, r.start_char, r.end_char)
+            for r in rows.head(settings.context_lines).itertuples()]})
+    return {
+        "entities_table": _table(top_entities, [c for c in ["canonical", "label", "mentions_a",
+                                                           "mentions_b", "only_in"]
+                                                if c in top_entities], settings.table_rows,
+                                 "tables/entity_comparison.csv"),
+        "entity_context": entity_context,
+    }
+
+
+def _topic_section(tables: TopicTables, settings: ReportSettings) -> dict:
+    """How the number of topics was chosen, and the topics' labels."""
+    return {
+        "selection": _table(tables.selection, ["n_topics", "coherence", "stability", "chosen"],
+                            settings.table_rows, "tables/topic_selection.csv"),
+        "topic_labels": tables.topics.drop_duplicates("topic_id")[
+            ["topic_id", "label", "coherence", "stability"]].to_dict("records"),
+    }
+
+
+def _framing_section(texts: CorpusTables, framed: FramingTables, index: SentenceIndex,
+                     options: ReportOptions) -> dict:
+    """Vocabulary, frames, tone, stance, actors, the relationship and aligned claims."""
+    settings, compare = options.report, options.compare
+    ga, gb = compare
+    tokens = texts.tokens
+    body = _body(texts, options.parse)
+    docs_of = {g: sorted(texts.documents.loc[texts.documents["group"] == g, "doc_id"])
+               for g in compare}
+    lemmas = framed.keyness[framed.keyness["kind"] == "lemma"]
+    term_context = []
+    for group, sign in ((ga, 1), (gb, -1)):
+        units = lemmas["units_a"] if sign > 0 else lemmas["units_b"]
+        top = lemmas[(sign * lemmas["log_odds_z"] > 0) & (units >= options.framing.min_units)] \
+            .sort_values("log_odds_z", ascending=sign < 0, kind="stable").head(3)
+        for row in top.itertuples():
+            term_context.append({"term": row.term, "group": group, "z": f"{row.log_odds_z:+.2f}",
+                                 "counts": f"{row.count_a} / {row.count_b}",
+                                 "lines": term_lines(tokens, body, index, row.term,
+                                                     docs_of[group], settings.context_lines)})
+    alignment = framed.alignment
+    aligned = alignment[alignment["aligned"] & alignment["mutual"] & (alignment["group"] == ga)] \
+        .sort_values("similarity", ascending=False, kind="stable").head(settings.table_rows)
+    pairs = [{"similarity": f"{r.similarity:.2f}", "a": index.line(r.doc_id, r.sentence_id),
+              "b": index.line(r.match_doc_id, r.match_sentence_id),
+              "frames": f"{r.frame} / {r.match_frame}".replace("_", " "),
+              "tone": f"{r.compound:+.2f} / {r.match_compound:+.2f}",
+              "numbers": r.numbers_agree if isinstance(r.numbers_agree, str) else ""}
+             for r in aligned.itertuples()]
+    only = {g: [index.line(r.doc_id, r.sentence_id) for r in alignment[
+        (alignment["group"] == g) & ~alignment["aligned"]].sort_values(
+        "similarity").head(settings.context_lines).itertuples()] for g in compare}
+    share_aligned = {g: _fmt(alignment.loc[alignment["group"] == g, "aligned"].mean(), "share")
+                     if (alignment["group"] == g).any() else "–" for g in compare}
+    frame_rows = framed.frame_shares[framed.frame_shares["level"] == "group"].pivot_table(
+        index="frame", columns="group", values="share").reindex(columns=list(compare)) \
+        .reset_index().sort_values(list(compare), ascending=False)
+    stance, relationship = framed.stance, framed.relationship
+    tone_summary = framed.tone_summary
+    return {
+        "keyness_table": _table(lemmas.reindex(lemmas["log_odds_z"].abs()
+                                               .sort_values(ascending=False, kind="stable").index),
+                                ["term", "count_a", "count_b", "rate_a", "rate_b", "log_odds_z",
+                                 "g2", "log_ratio", "units_a", "units_b", "distinctive_for"],
+                                settings.table_rows, "tables/keyness.csv"),
+        "term_context": term_context,
+        "frames_table": _table(frame_rows, ["frame", *compare], 20, "tables/frame_shares.csv",
+                               {g: "share" for g in compare}),
+        "tone_table": _table(tone_summary[tone_summary["level"] != "segment"],
+                             ["level", "group", "doc_id", "part", "sentences", "mean_compound",
+                              "mean_low", "mean_high", "positive_share", "negative_share"],
+                             settings.table_rows, "tables/tone_summary.csv",
+                             {"positive_share": "share", "negative_share": "share"}),
+        "stance_table": _table(stance[stance["level"] == "group"].pivot_table(
+            index="marker", columns="group", values="per_1k_words").reindex(
+            columns=list(compare)).reset_index(), ["marker", *compare], 20, "tables/stance.csv"),
+        "actors_table": _table(framed.actors.sort_values("mentions", ascending=False,
+                                                         kind="stable"),
+                               ["doc_id", "actor", "mentions", "agent", "patient", "agency",
+                                "agent_verbs", "mean_tone"], settings.table_rows,
+                               "tables/actors.csv"),
+        "relationship_table": _table(relationship[relationship["level"] == "group"],
+                                     ["group", "category", "sentences", "total", "share",
+                                      "share_low", "share_high"], 20, "tables/relationship.csv",
+                                     {"share": "share", "share_low": "share",
+                                      "share_high": "share"}),
+        "sides": (relationship["side_a"].iloc[0], relationship["side_b"].iloc[0])
+        if not relationship.empty else ("", ""),
+        "pairs": pairs, "only": only, "share_aligned": share_aligned,
+    }
+
+
+def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: SentenceIndex) -> str:
+    """The key findings as Markdown, each with its evidence sentences quoted."""
+    lines = [f"# {title}: key findings", ""]
+    for row in measured.head(n).itertuples():
+        lines.append(f"{row.rank}. {row.finding}")
+        for line in index.evidence(row.evidence)[:2]:
+            text = " ".join(line["text"].split())
+            lines.append(f"   - “{text}” ({line['doc_id']}, "
+                         f"characters {line['start']}–{line['end']})")
+    lines.append("")
+    lines.append("Differences are group B minus group A; intervals are 95% bootstrap intervals "
+                 "over sentences and p-values permutation tests; see outputs/README.md for what "
+                 "they mean with few documents.")
+    return "\n".join(lines) + "\n"
