@@ -1,5 +1,8 @@
 import importlib.util
 import json
+import os
+import re
+import shutil
 import sys
 
 import pandas as pd
@@ -10,8 +13,9 @@ from pipeline.engine.lock import output_lock
 from pipeline.engine.runner import Runner
 from pipeline.engine.stage import Stage
 from pipeline.errors import RunLockedError, StageError
+from pipeline.stages import STAGES
 
-from .conftest import tree_hashes, write_corpus
+from .conftest import CORPUS, tree_hashes, write_corpus
 
 
 def lengths(corpus):
@@ -151,3 +155,34 @@ def test_code_change_reruns_the_stage(tmp_path, corpus):
     result = Runner(load("len(corpus.documents) + 1"), load_config(), corpus, out).run()[0]
     assert (result.status, result.reason) == ("ran", "code changed: custom_stage_mod")
     assert (out / "tables/n.csv").read_text() == "n\n3\n"
+
+
+def test_leftovers_of_a_killed_run_are_removed_and_never_reused(tmp_path, bundled_run, nlp):
+    # what a run killed during parse leaves: a half-written DocBin folder and table, under
+    # the names an older run used (".<name>.tmp-<pid>") and the names used now
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    shard = next((out / "cache" / "docs.spacy").glob("shard-*.spacy"))
+    for name in (".docs.spacy.tmp-1", ".docs.spacy.tmp-1-0a1b2c3d4e5f"):
+        (out / "cache" / name).mkdir()
+        shutil.copy(shard, out / "cache" / name / shard.name)
+    (out / "tables" / ".tokens.csv.tmp-1").write_text("doc_id\nstale\n")
+    (out / "figures" / ".tone_arcs.svg.old-7-00ff00ff00ff").write_text("<svg/>")
+    before = tree_hashes(bundled_run)
+    results = Runner(STAGES, load_config(), CORPUS, out, nlp=nlp).run(only="parse", force=True)
+    assert [r.status for r in results] == ["ran"]
+    leftovers = [p for p in out.rglob("*") if ".tmp-" in p.name or ".old-" in p.name]
+    assert leftovers == []
+    after = tree_hashes(out)
+    assert {k: v for k, v in after.items() if k.startswith(("tables/", "cache/docs.spacy/"))} \
+        == {k: v for k, v in before.items() if k.startswith(("tables/", "cache/docs.spacy/"))}
+
+
+def test_temporary_names_are_unique_per_writer(tmp_path):
+    from pipeline.engine.catalog import _scratch
+
+    target = tmp_path / "tables" / "tokens.csv"
+    names = {_scratch(target, "tmp").name for _ in range(50)}
+    assert len(names) == 50
+    assert all(re.fullmatch(rf"\.tokens\.csv\.tmp-{os.getpid()}-[0-9a-f]{{12}}", n)
+               for n in names)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,12 +112,41 @@ class FigureFiles:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
+# Temporary and replaced artifacts: ".<name>.tmp-<pid>-<random>" / ".<name>.old-<pid>-<random>"
+# (older runs wrote "-<pid>" alone). Unique per writer, so a later run never reuses a dead
+# run's folder, even when it has the same process id (PID 1 in a container).
+_DEBRIS = re.compile(r"^\..+\.(tmp|old)-\d+(-[0-9a-f]+)?$")
+
+
+def _scratch(target: Path, kind: str) -> Path:
+    return target.with_name(f".{target.name}.{kind}-{os.getpid()}-{secrets.token_hex(6)}")
+
+
+def remove_debris(out_dir: Path) -> list[Path]:
+    """Remove what interrupted runs left below ``out_dir`` (their temporary and replaced
+    artifacts); call it only while holding the folder's lock. Returns what was removed."""
+    removed = []
+    if not out_dir.is_dir():
+        return removed
+    for folder, names, files in os.walk(out_dir):
+        for name in [*names, *files]:
+            if _DEBRIS.match(name):
+                path = Path(folder) / name
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(path)
+        names[:] = [n for n in names if not _DEBRIS.match(n)]
+    return sorted(removed)
+
+
 class _Writer:
     """Collects one artifact's content in temporary files; commit() renames it into place."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
-        self.tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        self.tmp = _scratch(target, "tmp")
         self.chunks = 0
 
     def add(self, value: Any) -> None:
@@ -164,7 +195,7 @@ class _DocsWriter(_Writer):
         self.chunks += 1
 
     def commit(self) -> None:
-        old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+        old = _scratch(self.target, "old")
         if self.target.exists():
             os.replace(self.target, old)
         os.replace(self.tmp, self.target)
@@ -177,7 +208,7 @@ class _FigureWriter(_Writer):
     def __init__(self, target: Path) -> None:
         super().__init__(target)
         self.svg_target = target.with_suffix(".svg")
-        self.svg_tmp = self.svg_target.with_name(f".{self.svg_target.name}.tmp-{os.getpid()}")
+        self.svg_tmp = _scratch(self.svg_target, "tmp")
 
     def add(self, value: Any) -> None:
         import matplotlib.pyplot as plt

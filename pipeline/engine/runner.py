@@ -24,7 +24,7 @@ import spacy
 
 from pipeline.config import Config, settings_hash
 from pipeline.corpus.manifest import Corpus, check_compare, load_corpus
-from pipeline.engine.catalog import Catalog, artifact_key
+from pipeline.engine.catalog import Catalog, artifact_key, remove_debris
 from pipeline.engine.fingerprints import (
     changed,
     code_fingerprint,
@@ -198,6 +198,10 @@ class Runner:
         if dry:
             return self._dry(selected, forced)
         with output_lock(self.out_dir):
+            debris = remove_debris(self.out_dir)
+            if debris:
+                log.info("removed %d leftover(s) of an interrupted run: %s", len(debris),
+                         ", ".join(str(p.relative_to(self.out_dir)) for p in debris[:3]))
             started = dt.datetime.now(dt.UTC)
             state = self._state()
             results = []
