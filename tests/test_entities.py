@@ -36,6 +36,16 @@ def test_clean_drops_determiner_possessive_and_open_parenthesis(nlp):
     assert mou.text == "Memorandum of Understanding"
 
 
+def test_amounts_keep_the_currency_sign_and_magnitude_written_against_them(nlp):
+    doc = nlp.make_doc("GM pays $2bn to Fiat; Ford saved £6m, and it costs $ 5 now.")
+    tokens = [t.text for t in doc]
+    assert tokens[2:4] == ["$", "2bn"] and tokens[9:12] == ["£", "6", "m"]
+    assert _clean(span(doc, 3, 4, "MONEY")).text == "$2bn"
+    assert _clean(span(doc, 10, 11, "MONEY")).text == "£6m"
+    assert _clean(span(doc, 17, 18, "MONEY")).text == "5"  # a sign set apart stays apart
+    assert _clean(span(doc, 10, 11, "CARDINAL")).text == "6"  # only amounts of money
+
+
 def test_adjacent_person_spans_are_one_name(nlp):
     doc = nlp.make_doc("Bilawal Bhutto Zardari visited Japan")
     merged = _merge_adjacent_persons([span(doc, 0, 2, "PERSON"), span(doc, 2, 3, "PERSON"),

@@ -72,6 +72,9 @@ _POSSESSIVE = {"'s", "’s", "'", "’"}
 _PLACE_LABELS = {"GPE", "LOC"}
 _TITLED_LABELS = {"WORK_OF_ART", "LAW"}
 _INDEFINITE = {"a", "an"}
+# Abbreviations of thousand, million, billion and trillion written against a number
+# ("£6m", "$1.1bn", "5k"), as news style guides use them (e.g. BBC, The Economist).
+_MAGNITUDES = {"k", "m", "mn", "bn", "b", "tn", "trn"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,15 @@ def _clean(span: Span) -> Span | None:
             end -= 1
     if end <= start:
         return None
+    # an amount keeps the currency sign written against it ("$2bn", "£1.1bn"): the model's
+    # span often starts after the sign
+    while span.label_ == "MONEY" and start > 0 and doc[start - 1].is_currency \
+            and not doc[start - 1].whitespace_:
+        start -= 1
+    # ... and the magnitude written against it ("£6m": the tokenizer splits off the "m")
+    while span.label_ == "MONEY" and end < len(doc) and not doc[end - 1].whitespace_ \
+            and doc[end - 1].like_num and doc[end].lower_ in _MAGNITUDES:
+        end += 1
     return Span(doc, start, end, label=span.label_)
 
 
