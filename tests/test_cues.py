@@ -69,3 +69,12 @@ def test_corpus_lexicon_adds_cues_to_the_general_one(tmp_path):
     assert "trade" in merged["economic"]["lemmas"]
     assert merged["economic"]["lemmas"].count("rupee") == 1
     assert "begging bowl" in merged["economic"]["lemmas"]
+
+
+def test_self_mentions_are_pronouns_not_the_us(nlp):
+    cues = compile_cues(stance_categories(data("stance.toml")), nlp)
+    doc = nlp("The US told us that our country and the US should talk, and we agreed.")
+    counts, matches = sentence_stance(doc[:], cues)
+    found = [doc[m.start:m.end].text for m in matches if m.category == "self_mentions"]
+    assert found == ["us", "our", "we"]
+    assert counts["self_mentions"] == 3
