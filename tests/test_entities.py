@@ -9,16 +9,13 @@ from pipeline.corpus.entity_lexicon import LexiconEntry, lexicon_entries
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.errors import CorpusError
 from pipeline.stages.entities.mentions import (
-    Mention,
     _alias_persons,
-    _clean,
     _heading_support,
-    _merge_adjacent_persons,
     _Ruler,
     _segment_mentions,
-    cooccurrence_table,
-    entity_comparison,
 )
+from pipeline.stages.entities.spans import Mention, clean_span, merge_adjacent_persons
+from pipeline.stages.entities.tables import cooccurrence_table, entity_comparison
 from pipeline.stats.ratios import log_ratio
 
 LABELS = set(EntitySettings().labels)
@@ -30,9 +27,9 @@ def span(doc, start, end, label):
 
 def test_clean_drops_determiner_possessive_and_open_parenthesis(nlp):
     doc = nlp.make_doc("the Asia-Pacific region’s power and a Memorandum of Understanding (MoU")
-    region = _clean(span(doc, 0, 6, "LOC"))  # the Asia - Pacific region ’s
+    region = clean_span(span(doc, 0, 6, "LOC"))  # the Asia - Pacific region ’s
     assert region.text == "Asia-Pacific region"
-    mou = _clean(span(doc, 8, len(doc), "WORK_OF_ART"))
+    mou = clean_span(span(doc, 8, len(doc), "WORK_OF_ART"))
     assert mou.text == "Memorandum of Understanding"
 
 
@@ -40,41 +37,41 @@ def test_amounts_keep_the_currency_sign_and_magnitude_written_against_them(nlp):
     doc = nlp.make_doc("GM pays $2bn to Fiat; Ford saved £6m, and it costs $ 5 now.")
     tokens = [t.text for t in doc]
     assert tokens[2:4] == ["$", "2bn"] and tokens[9:12] == ["£", "6", "m"]
-    assert _clean(span(doc, 3, 4, "MONEY")).text == "$2bn"
-    assert _clean(span(doc, 10, 11, "MONEY")).text == "£6m"
-    assert _clean(span(doc, 17, 18, "MONEY")).text == "5"  # a sign set apart stays apart
-    assert _clean(span(doc, 10, 11, "CARDINAL")).text == "6"  # only amounts of money
+    assert clean_span(span(doc, 3, 4, "MONEY")).text == "$2bn"
+    assert clean_span(span(doc, 10, 11, "MONEY")).text == "£6m"
+    assert clean_span(span(doc, 17, 18, "MONEY")).text == "5"  # a sign set apart stays apart
+    assert clean_span(span(doc, 10, 11, "CARDINAL")).text == "6"  # only amounts of money
 
 
 def test_adjacent_person_spans_are_one_name(nlp):
     doc = nlp.make_doc("Bilawal Bhutto Zardari visited Japan")
-    merged = _merge_adjacent_persons([span(doc, 0, 2, "PERSON"), span(doc, 2, 3, "PERSON"),
+    merged = merge_adjacent_persons([span(doc, 0, 2, "PERSON"), span(doc, 2, 3, "PERSON"),
                                       span(doc, 4, 5, "GPE")])
     assert [(s.text, s.label_) for s in merged] == [("Bilawal Bhutto Zardari", "PERSON"),
                                                     ("Japan", "GPE")]
 
 
 def test_generic_head_after_a_place_name_is_not_part_of_it(nlp):
-    from pipeline.stages.entities.mentions import _without_generic_head
+    from pipeline.stages.entities.spans import without_generic_head
 
     heads = frozenset({"region", "area"})
     doc = nlp.make_doc("the Asia-Pacific region and the Bay Area and the Tokyo area")
     # tokens: the Asia - Pacific region and the Bay Area and the Tokyo area
-    assert _without_generic_head(span(doc, 1, 5, "LOC"), heads).text == "Asia-Pacific"
-    assert _without_generic_head(span(doc, 7, 9, "LOC"), heads).text == "Bay Area"  # capital
-    assert _without_generic_head(span(doc, 11, 13, "GPE"), heads).text == "Tokyo"
-    assert _without_generic_head(span(doc, 11, 13, "ORG"), heads).text == "Tokyo area"  # no place
+    assert without_generic_head(span(doc, 1, 5, "LOC"), heads).text == "Asia-Pacific"
+    assert without_generic_head(span(doc, 7, 9, "LOC"), heads).text == "Bay Area"  # capital
+    assert without_generic_head(span(doc, 11, 13, "GPE"), heads).text == "Tokyo"
+    assert without_generic_head(span(doc, 11, 13, "ORG"), heads).text == "Tokyo area"  # no place
 
 
 def test_titles_and_laws_named_with_a_or_an_are_kinds_of_documents(nlp):
-    from pipeline.stages.entities.mentions import _a_type_not_a_title
+    from pipeline.stages.entities.spans import a_type_not_a_title
 
     doc = nlp("They signed a Memorandum of Understanding and read A Room With A View.")
     # tokens: They signed a Memorandum of Understanding and read A Room With A View .
-    assert _a_type_not_a_title(span(doc, 2, 6, "WORK_OF_ART"))  # the model took "a" in
-    assert _a_type_not_a_title(span(doc, 3, 6, "LAW"))  # "a" before, determining "Memorandum"
-    assert not _a_type_not_a_title(span(doc, 8, 13, "WORK_OF_ART"))  # a title's own capital A
-    assert not _a_type_not_a_title(span(doc, 3, 6, "ORG"))
+    assert a_type_not_a_title(span(doc, 2, 6, "WORK_OF_ART"))  # the model took "a" in
+    assert a_type_not_a_title(span(doc, 3, 6, "LAW"))  # "a" before, determining "Memorandum"
+    assert not a_type_not_a_title(span(doc, 8, 13, "WORK_OF_ART"))  # a title's own capital A
+    assert not a_type_not_a_title(span(doc, 3, 6, "ORG"))
 
 
 def test_canonical_names_differing_in_hyphens_or_case_are_one_spelling():
@@ -260,19 +257,19 @@ def test_lower_case_names_dropped_and_plural_nationality_agrees():
 
 def test_titled_names_are_persons_without_the_title(nlp):
     from pipeline.corpus.entity_lexicon import person_titles
-    from pipeline.stages.entities.mentions import _without_title
+    from pipeline.stages.entities.spans import without_title
 
     titles = person_titles([Lexicon("pipeline/data/entities.toml",
                                     {"person_titles": ["Dr", "Ms", "Mr."]})])
     assert titles == {"Dr", "Ms", "Mr"}
     doc = nlp.make_doc("Dr Nielsen and Mr. Smith met Ms Jane Roe and Drew Barrymore.")
-    assert (_without_title(span(doc, 0, 2, "ORG"), titles).text,
-            _without_title(span(doc, 0, 2, "ORG"), titles).label_) == ("Nielsen", "PERSON")
+    assert (without_title(span(doc, 0, 2, "ORG"), titles).text,
+            without_title(span(doc, 0, 2, "ORG"), titles).label_) == ("Nielsen", "PERSON")
     # tokens: Dr Nielsen and Mr. Smith met Ms Jane Roe and Drew Barrymore .
-    assert _without_title(span(doc, 3, 5, "PERSON"), titles).text == "Smith"
-    assert _without_title(span(doc, 6, 9, "PERSON"), titles).text == "Jane Roe"
-    assert _without_title(span(doc, 10, 12, "PERSON"), titles).text == "Drew Barrymore"
-    assert _without_title(span(doc, 0, 1, "ORG"), titles).text == "Dr"  # nothing left after it
+    assert without_title(span(doc, 3, 5, "PERSON"), titles).text == "Smith"
+    assert without_title(span(doc, 6, 9, "PERSON"), titles).text == "Jane Roe"
+    assert without_title(span(doc, 10, 12, "PERSON"), titles).text == "Drew Barrymore"
+    assert without_title(span(doc, 0, 1, "ORG"), titles).text == "Dr"  # nothing left after it
 
 
 def test_hyphenated_compound_of_names_is_split_into_its_names(nlp):
@@ -346,7 +343,7 @@ def test_bundled_nationality_words_refer_to_countries(bundled_run):
 
 
 def test_groups_are_the_sorted_runs_of_equal_keys_and_majority_breaks_ties_by_name():
-    from pipeline.stages.entities.mentions import _groups, _majority_label
+    from pipeline.stages.entities.tables import _groups, _majority_label
 
     table = pd.DataFrame({"doc": ["b", "a", "b", "a", "a"], "name": ["X", "Y", "X", "X", "Y"],
                           "row": [0, 1, 2, 3, 4]})

@@ -34,13 +34,11 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -60,37 +58,26 @@ from pipeline.corpus.lexicons import Lexicon
 from pipeline.corpus.manifest import Corpus
 from pipeline.nlp.docs import file_offsets, sentences_of
 from pipeline.stages.entities.abbreviations import find_abbreviations
-from pipeline.stats.ratios import log_ratio
+from pipeline.stages.entities.spans import (
+    Mention,
+    a_type_not_a_title,
+    clean_span,
+    compound_part,
+    merge_adjacent_persons,
+    without_generic_head,
+    without_title,
+)
+from pipeline.stages.entities.tables import (
+    cooccurrence_table,
+    counted_mentions,
+    entity_comparison,
+    entity_summary,
+    entity_table,
+)
 
-ENTITY_COLUMNS = ["doc_id", "part", "sentence_id", "start_char", "end_char", "text", "label",
-                  "canonical", "refers_to", "source", "in_duplicate_sentence"]
 HEADING_PARTS = ("title", "heading")
 # Labels the heading check applies to: names the model guesses from capitals.
 _GUESSED_FROM_CASE = {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "NORP"}
-_LEADING = {"the", "a", "an", "The", "A", "An"}
-_POSSESSIVE = {"'s", "’s", "'", "’"}
-_PLACE_LABELS = {"GPE", "LOC"}
-_TITLED_LABELS = {"WORK_OF_ART", "LAW"}
-_INDEFINITE = {"a", "an"}
-# Abbreviations of thousand, million, billion and trillion written against a number
-# ("£6m", "$1.1bn", "5k"), as news style guides use them (e.g. BBC, The Economist).
-_MAGNITUDES = {"k", "m", "mn", "bn", "b", "tn", "trn"}
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One entity mention; offsets are into the original file."""
-
-    doc_id: str
-    part: str
-    sentence_id: int
-    start_char: int
-    end_char: int
-    text: str
-    label: str
-    canonical: str
-    refers_to: str
-    source: str
 
 
 def with_demonym_countries(mentions: list[Mention], table: dict[str, str]) -> list[Mention]:
@@ -104,63 +91,6 @@ def with_demonym_countries(mentions: list[Mention], table: dict[str, str]) -> li
             if country:
                 m = replace(m, refers_to=country)
         out.append(m)
-    return out
-
-
-def _without_title(span: Span, titles: frozenset[str]) -> Span:
-    """"Dr Nielsen" (any label) -> PERSON "Nielsen"; other spans unchanged."""
-    doc = span.doc
-    start = span.start
-    while start < span.end - 1 and doc[start].text.rstrip(".") in titles:
-        start += 1
-        if start < span.end - 1 and doc[start].text == ".":
-            start += 1
-    if start == span.start or not doc[start].text[:1].isupper():
-        return span
-    return Span(doc, start, span.end, label="PERSON")
-
-
-def _clean(span: Span) -> Span | None:
-    """The span without leading determiners, trailing possessives, stray punctuation."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].text in _LEADING or doc[start].is_punct
-                           or doc[start].is_space):
-        start += 1
-    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].tag_ == "POS"
-                           or doc[end - 1].is_space
-                           or (doc[end - 1].is_punct and doc[end - 1].text not in ")].")
-                           or (doc[end - 1].text == "." and end - 1 > start
-                               and not doc[end - 2].text.endswith("."))):
-        end -= 1
-    text = doc[start:end].text if end > start else ""
-    if text.count("(") > text.count(")"):  # "Understanding (MoU": cut at the parenthesis
-        cut = next(i for i in range(start, end) if doc[i].text == "(")
-        end = cut
-        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
-            end -= 1
-    if end <= start:
-        return None
-    # an amount keeps the currency sign written against it ("$2bn", "£1.1bn"): the model's
-    # span often starts after the sign
-    while span.label_ == "MONEY" and start > 0 and doc[start - 1].is_currency \
-            and not doc[start - 1].whitespace_:
-        start -= 1
-    # ... and the magnitude written against it ("£6m": the tokenizer splits off the "m")
-    while span.label_ == "MONEY" and end < len(doc) and not doc[end - 1].whitespace_ \
-            and doc[end - 1].like_num and doc[end].lower_ in _MAGNITUDES:
-        end += 1
-    return Span(doc, start, end, label=span.label_)
-
-
-def _merge_adjacent_persons(spans: list[Span]) -> list[Span]:
-    out: list[Span] = []
-    for span in sorted(spans, key=lambda s: s.start):
-        prev = out[-1] if out else None
-        if prev is not None and prev.label_ == span.label_ == "PERSON" and prev.end == span.start:
-            out[-1] = Span(span.doc, prev.start, span.end, label="PERSON")
-        else:
-            out.append(span)
     return out
 
 
@@ -185,38 +115,6 @@ class _Ruler:
         return self.entries.get(span.text)
 
 
-_HYPHENS = {"-", "–", "‑"}
-
-
-def _compound_part(part: Span, whole: Span) -> bool:
-    """Whether ``part`` is joined to the rest of ``whole`` by a hyphen ("Pak" in "Pak-Japan")."""
-    doc = part.doc
-    return ((part.start > whole.start and doc[part.start - 1].text in _HYPHENS)
-            or (part.end < whole.end and doc[part.end].text in _HYPHENS))
-
-
-def _a_type_not_a_title(span: Span) -> bool:
-    """"a Memorandum of Understanding": a title or law named with "a"/"an" is a kind of
-    document, not a name (names of works and laws take "the" or no article)."""
-    if span.label_ not in _TITLED_LABELS:
-        return False
-    doc = span.doc
-    if span[0].text in _INDEFINITE:  # a capital "A" opens titles ("A Room With A View")
-        return True
-    before = doc[span.start - 1] if span.start > 0 else None
-    return (before is not None and before.text in _INDEFINITE
-            and span.start <= before.head.i < span.end)
-
-
-def _without_generic_head(span: Span, heads: frozenset[str]) -> Span:
-    """"Asia-Pacific region" -> "Asia-Pacific": a lower-case generic word after a place
-    name is not part of the name (MUC-6 named entity task definition, A.1.4)."""
-    if (span.label_ in _PLACE_LABELS and len(span) > 1 and span[-1].text in heads
-            and span[0].text[:1].isupper()):
-        return Span(span.doc, span.start, span.end - 1, label=span.label_)
-    return span
-
-
 def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
                       titles: frozenset[str] = frozenset(),
                       heads: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
@@ -230,7 +128,7 @@ def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
     model = list(doc.ents)
     ruled = [r for r in ruler.spans(doc)
              if not any(m.start <= r.start and r.end <= m.end and len(m) > len(r)
-                        and not _compound_part(r, m) for m in model)]
+                        and not compound_part(r, m) for m in model)]
     current = {(e.start, e.end, e.label_) for e in model}
     if any((r.start, r.end, r.label_) not in current for r in ruled):
         doc.set_ents(ruled, default="missing")
@@ -241,14 +139,14 @@ def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
         if ent.label_ not in labels:
             continue
         source = "ruler" if (ent.start, ent.end) in ruled_keys else "model"
-        if source == "model" and _a_type_not_a_title(ent):
+        if source == "model" and a_type_not_a_title(ent):
             continue
-        cleaned = ent if source == "ruler" else _clean(ent)
+        cleaned = ent if source == "ruler" else clean_span(ent)
         if cleaned is not None and source == "model":
-            cleaned = _without_generic_head(_without_title(cleaned, titles), heads)
+            cleaned = without_generic_head(without_title(cleaned, titles), heads)
         if cleaned is not None:
             spans.append((cleaned, source))
-    merged = _merge_adjacent_persons([s for s, src in spans if src == "model"])
+    merged = merge_adjacent_persons([s for s, src in spans if src == "model"])
     return [(s, "model") for s in merged] + [(s, src) for s, src in spans if src == "ruler"]
 
 
@@ -550,121 +448,6 @@ def _one_spelling(mentions: list[Mention]) -> list[Mention]:
 def _contains(name: list[str], part: list[str]) -> bool:
     n = len(part)
     return any(name[i:i + n] == part for i in range(len(name) - n + 1))
-
-
-def entity_table(mentions: list[Mention], sentences: pd.DataFrame) -> pd.DataFrame:
-    """Mentions as a table, with whether each stands in a repeated sentence."""
-    dup = {(r.doc_id, int(r.sentence_id)) for r in sentences.itertuples()
-           if pd.notna(r.duplicate_of)}
-    rows = [(m.doc_id, m.part, m.sentence_id, m.start_char, m.end_char, m.text, m.label,
-             m.canonical, m.refers_to, m.source, (m.doc_id, m.sentence_id) in dup)
-            for m in mentions]
-    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
-
-
-SUMMARY_COLUMNS = ["doc_id", "scope", "canonical", "label", "mentions", "per_1k_words",
-                   "first_position", "sentence_share"]
-COMPARISON_COLUMNS = ["canonical", "label", "group_a", "mentions_a", "rate_a", "group_b",
-                      "mentions_b", "rate_b", "log_ratio", "only_in"]
-COOCCURRENCE_COLUMNS = ["doc_id", "entity_a", "entity_b", "sentences"]
-
-
-def counted_mentions(table: pd.DataFrame, body_parts: Iterable[str], *,
-                     keep_duplicates: bool) -> pd.DataFrame:
-    """Mentions that count, with a ``scope``: ``body`` or ``comment`` (others dropped)."""
-    scope = table["part"].map(lambda p: "body" if p in set(body_parts) else
-                              "comment" if p == "comment" else "")
-    kept = table.assign(scope=scope)[scope != ""]
-    if not keep_duplicates:
-        kept = kept[~kept["in_duplicate_sentence"].astype(bool)]
-    return kept
-
-
-def _majority_label(labels: Iterable[str], weights: Iterable[int] | None = None) -> str:
-    """The most frequent label (weighted), the alphabetically first on a tie."""
-    counts: Counter = Counter()
-    for label, weight in zip(labels, weights if weights is not None else itertools.repeat(1)):
-        counts[label] += weight
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-
-
-def _groups(table: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
-    """``table`` sorted by ``keys`` (stable) and the row ranges of its groups, in key order:
-    what ``groupby(keys, sort=True)`` iterates, without building a frame per group."""
-    ordered = table.sort_values(keys, kind="stable")
-    if ordered.empty:
-        return ordered, []
-    columns = [ordered[k].to_numpy() for k in keys]
-    change = np.zeros(len(ordered) - 1, dtype=bool)
-    for values in columns:
-        change |= values[1:] != values[:-1]
-    edges = [0, *(np.flatnonzero(change) + 1).tolist(), len(ordered)]
-    return ordered, list(zip(edges[:-1], edges[1:], strict=True))
-
-
-def entity_summary(counted: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame,
-                   lengths: dict[str, int], body_parts: Iterable[str], *,
-                   keep_duplicates: bool) -> pd.DataFrame:
-    """Per document and scope: mentions, rate per 1,000 words, first position, sentence share."""
-    docs = documents.set_index("doc_id")
-    words_of = {"body": dict(zip(docs.index, docs["n_words"].to_numpy(), strict=True)),
-                "comment": dict(zip(docs.index, docs["n_comment_words"].to_numpy(),
-                                    strict=True))}
-    sents = sentences if keep_duplicates else sentences[sentences["duplicate_of"].isna()]
-    n_sent = {("body", d): int(n) for d, n in docs["n_sentences"].items()}
-    comment_sents = sents[sents["part"] == "comment"].groupby("doc_id").size()
-    n_sent.update({("comment", d): int(n) for d, n in comment_sents.items()})
-    ordered, ranges = _groups(counted, ["doc_id", "scope", "canonical"])
-    doc_ids, scopes = ordered["doc_id"].to_numpy(), ordered["scope"].to_numpy()
-    canonicals, labels = ordered["canonical"].to_numpy(), ordered["label"].to_numpy()
-    starts, sentence_ids = ordered["start_char"].to_numpy(), ordered["sentence_id"].to_numpy()
-    rows = []
-    for lo, hi in ranges:
-        doc_id, scope, n = doc_ids[lo], scopes[lo], hi - lo
-        words = words_of["body" if scope == "body" else "comment"][doc_id]
-        rows.append((doc_id, scope, canonicals[lo], _majority_label(labels[lo:hi]), n,
-                     round(1000 * n / words, 4) if words else float("nan"),
-                     round(starts[lo:hi].min() / lengths[doc_id], 4),
-                     round(len(np.unique(sentence_ids[lo:hi])) / n_sent.get((scope, doc_id), 1),
-                           4)))
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
-def entity_comparison(summary: pd.DataFrame, documents: pd.DataFrame,
-                      compare: tuple[str, str]) -> pd.DataFrame:
-    """Body mentions and rates of each entity in the two groups, with log ratio."""
-    group_of = documents.set_index("doc_id")["group"]
-    words = documents.groupby("group")["n_words"].sum()
-    body = summary[summary["scope"] == "body"].assign(group=lambda t: t["doc_id"].map(group_of))
-    body = body[body["group"].isin(compare)]
-    a, b = compare
-    ordered, ranges = _groups(body, ["canonical"])
-    canonicals, groups = ordered["canonical"].to_numpy(), ordered["group"].to_numpy()
-    mentions, labels = ordered["mentions"].to_numpy(), ordered["label"].to_numpy()
-    rows = []
-    for lo, hi in ranges:
-        in_group = groups[lo:hi]
-        ma = int(mentions[lo:hi][in_group == a].sum())
-        mb = int(mentions[lo:hi][in_group == b].sum())
-        label = _majority_label(labels[lo:hi], mentions[lo:hi].tolist())
-        rows.append((canonicals[lo], label, a, ma, round(1000 * ma / words.get(a, 1), 4), b, mb,
-                     round(1000 * mb / words.get(b, 1), 4),
-                     round(log_ratio(ma, words.get(a, 1), mb, words.get(b, 1)), 4),
-                     a if mb == 0 else b if ma == 0 else ""))
-    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
-
-
-def cooccurrence_table(counted: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of entities named in the same body sentence, with how many sentences."""
-    body = counted[counted["scope"] == "body"]
-    pairs: Counter = Counter()
-    for (doc_id, _), group in body.groupby(["doc_id", "sentence_id"], sort=True):
-        names = sorted(set(group["canonical"]))
-        for i, x in enumerate(names):
-            for y in names[i + 1:]:
-                pairs[(doc_id, x, y)] += 1
-    rows = [(d, x, y, n) for (d, x, y), n in sorted(pairs.items())]
-    return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)
 
 
 def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
