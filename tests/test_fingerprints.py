@@ -95,7 +95,7 @@ def test_a_template_edit_reruns_the_report(bundled_run, tmp_path, monkeypatch):
     assert template in next(s for s in STAGES if s.name == "report").data
     (package / template).parent.mkdir(parents=True)
     shutil.copy(REPO / "pipeline" / template, package / template)
-    monkeypatch.setattr(fingerprints, "PACKAGE_DIR", package)
+    monkeypatch.setattr(fingerprints, "DATA_DIR", package)
     runner = Runner(STAGES, load_config(), CORPUS, bundled_run)
     assert all(s.status == "up to date" for s in runner.status())
     (package / template).write_text((package / template).read_text() + "<!-- edited -->\n")

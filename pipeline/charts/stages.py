@@ -23,7 +23,7 @@ from pipeline.charts.framing import (
 )
 from pipeline.charts.style import GROUP_COLOURS, new_figure
 from pipeline.charts.topics import (
-    _keyterm_documents,
+    keyterm_documents,
     plot_keyterms,
     plot_topic_prevalence,
     plot_topic_selection,
@@ -75,7 +75,7 @@ def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics
     terms_figure.suptitle(f"Top terms of the {k} topics (share of each topic's weight)")
     selection_figure, (ax,) = new_figure(6, 3.5)
     plot_topic_selection(ax, topic_selection, settings.min_stability)
-    shown = _keyterm_documents(documents, compare, settings.chart_max_documents)
+    shown = keyterm_documents(documents, compare, settings.chart_max_documents)
     key_figure, axes = new_figure(4.2 * len(shown), 5, ncols=len(shown))
     for ax, doc_id in zip(axes, shown, strict=True):
         plot_keyterms(ax, keyterms, doc_id, groups.get(doc_id, ""), compare)

@@ -114,7 +114,7 @@ def plot_keyterms(ax: Axes, keyterms: pd.DataFrame, doc_id: str, group: str,
     return ax
 
 
-def _keyterm_documents(documents: pd.DataFrame, compare: tuple[str, str], most: int) -> list[str]:
+def keyterm_documents(documents: pd.DataFrame, compare: tuple[str, str], most: int) -> list[str]:
     """Up to ``most`` documents for the key-terms chart, alternating the compared groups."""
     lists = [sorted(documents.loc[documents["group"] == g, "doc_id"]) for g in compare]
     shown: list[str] = []

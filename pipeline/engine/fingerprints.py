@@ -31,6 +31,7 @@ from typing import Any
 
 PACKAGE = "pipeline"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+DATA_DIR = PACKAGE_DIR  # where a stage's declared data files are (paths relative to it)
 
 
 def _without_docstrings(tree: ast.AST) -> ast.AST:
@@ -51,6 +52,13 @@ def source_digest(source: str) -> str:
 
 def module_file(name: str) -> Path | None:
     """The source file of module ``name`` (a package: its ``__init__.py``), or None."""
+    parts = name.split(".")
+    if parts[0] == PACKAGE:  # our own modules: by path, without importing anything
+        base = PACKAGE_DIR.joinpath(*parts[1:])
+        for path in (base / "__init__.py", base.with_suffix(".py")):
+            if path.is_file():
+                return path
+        return None
     loaded = sys.modules.get(name)
     origin = getattr(loaded, "__file__", None)
     if origin and origin.endswith(".py"):
@@ -96,6 +104,8 @@ def _imports(name: str, source: str) -> set[str]:
                 target = ".".join([*base, node.module] if node.module else base)
             else:
                 target = node.module or ""
+            if target != PACKAGE and not target.startswith(PACKAGE + "."):
+                continue
             found.add(target)
             # "from pipeline.nlp import docs" imports the module pipeline.nlp.docs
             found.update(f"{target}.{a.name}" for a in node.names
@@ -103,9 +113,24 @@ def _imports(name: str, source: str) -> set[str]:
     return {m for m in found if m == PACKAGE or m.startswith(PACKAGE + ".")}
 
 
-def module_closure(names: Iterable[str]) -> list[str]:
+def _module_facts(name: str, path: Path, memo: dict | None) -> tuple[str, set[str]]:
+    """(digest, pipeline imports) of a module's source, remembered in ``memo`` by the
+    file's path, size and modification time, so an edited file is read again."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if memo is not None and key in memo:
+        return memo[key]
+    source = path.read_text(encoding="utf-8")
+    facts = (source_digest(source), _imports(name, source))
+    if memo is not None:
+        memo[key] = facts
+    return facts
+
+
+def module_closure(names: Iterable[str], memo: dict | None = None) -> list[str]:
     """The named modules (a package stands for all its modules) and every pipeline module
-    they import, directly or not, sorted."""
+    they import, directly or not, sorted. ``memo``: a dict the caller keeps between calls
+    (one run) so that each file is parsed once."""
     todo: list[str] = []
     for name in names:
         todo.extend(_package_modules(name) if _is_package(name) else [name])
@@ -118,14 +143,15 @@ def module_closure(names: Iterable[str]) -> list[str]:
         if path is None:
             continue
         seen.add(name)
-        todo.extend(_imports(name, path.read_text(encoding="utf-8")) - seen)
+        todo.extend(_module_facts(name, path, memo)[1] - seen)
     return sorted(seen)
 
 
-def code_fingerprint(modules: Iterable[str]) -> dict[str, str]:
+def code_fingerprint(modules: Iterable[str], memo: dict | None = None) -> dict[str, str]:
     """Digest of each module in the closure of ``modules``, by module name."""
-    return {name: source_digest(module_file(name).read_text(encoding="utf-8"))
-            for name in module_closure(modules)}
+    memo = {} if memo is None else memo
+    return {name: _module_facts(name, module_file(name), memo)[0]
+            for name in module_closure(modules, memo)}
 
 
 def function_fingerprint(func: Callable[..., Any]) -> dict[str, str]:
@@ -168,7 +194,7 @@ def data_fingerprint(files: Iterable[str]) -> dict[str, str]:
     """sha256 of each declared data file (a path relative to the ``pipeline`` package)."""
     out = {}
     for name in files:
-        path = PACKAGE_DIR / name
+        path = DATA_DIR / name
         out[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
     return out
 

@@ -11,6 +11,7 @@ through ``filelock``, so it works on every OS; a second run is refused).
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import json
 import logging
 import platform
@@ -75,6 +76,7 @@ class Runner:
         self._corpus: Corpus | None = None
         self._nlp = nlp
         self.model_load_seconds = 0.0
+        self._source_memo: dict = {}  # parsed modules, by path, size and mtime
         self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab,
                                lexicon_dirs(config))
 
@@ -111,7 +113,8 @@ class Runner:
                     for section, _ in map(setting_keyword, stage.settings)}
         in_main = getattr(stage.func, "__module__", "__main__") in ("__main__", None)
         code = (function_fingerprint(stage.func) if in_main and not stage.code
-                else code_fingerprint(stage.code or default_code(stage.func)))
+                else code_fingerprint(stage.code or default_code(stage.func),
+                                      self._source_memo))
         key: dict[str, Any] = {
             "inputs": {name: self.catalog.fingerprint(name) for name in stage.inputs},
             "settings": settings,
@@ -338,8 +341,6 @@ class Runner:
 
 
 def _package_version() -> str:
-    import importlib.metadata
-
     try:
         return importlib.metadata.version("framing-pipeline")
     except importlib.metadata.PackageNotFoundError:
