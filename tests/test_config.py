@@ -67,3 +67,37 @@ def test_settings_hash_changes_with_a_value_only(tmp_path):
     assert settings_hash(base.parse) == settings_hash(same.parse)
     assert settings_hash(base.parse) != settings_hash(other.parse)
     assert settings_hash(base.model) == settings_hash(other.model)
+
+
+def test_defaults_toml_is_the_only_source_of_defaults():
+    import tomllib
+
+    from pipeline.config import DEFAULTS_PATH, SECTIONS
+
+    raw = tomllib.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
+    for name, cls in SECTIONS.items():
+        assert all(field.is_required() for field in cls.model_fields.values()), name
+        assert set(cls.model_fields) == set(raw[name]), name
+        built = cls()  # a section made in code takes every value from the file
+        for key, value in raw[name].items():
+            got = getattr(built, key)
+            assert (list(got) if isinstance(got, tuple) else got) == value, (name, key)
+    from pipeline.config import TopicSettings
+    assert TopicSettings(min_df=3).min_df == 3 and TopicSettings(min_df=3).max_df == raw[
+        "topics"]["max_df"]
+
+
+def test_type_and_range_mistakes_read_as_sentences(tmp_path):
+    path = tmp_path / "user.toml"
+    path.write_text('[topics]\nmethod = "lsa"\nmax_df = 0\nseeds = 1.5\nngram_range = [1, 9]\n'
+                    '[model]\nnumpy_ops = "yes"\n[ingest]\nbyline_patterns = ["(", 4]\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith("6 problem(s)")
+    assert f"'topics.method' in {path} must be one of nmf, lda, got 'lsa'" in message
+    assert "'topics.max_df' in " + str(path) + " must be above 0.0 and at most 1.0, got 0" in message
+    assert "'topics.seeds' in " + str(path) + " must be an integer, got 1.5" in message
+    assert "'topics.ngram_range'" in message and "at most 4, got [1, 9]" in message
+    assert "'model.numpy_ops' in " + str(path) + " must be true or false, got 'yes'" in message
+    assert "'ingest.byline_patterns' in " + str(path) + " must be a list of strings" in message

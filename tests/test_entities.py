@@ -8,12 +8,8 @@ from pipeline.config import EntitySettings
 from pipeline.corpus.entity_lexicon import LexiconEntry, lexicon_entries
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.errors import CorpusError
-from pipeline.stages.entities.mentions import (
-    _alias_persons,
-    _heading_support,
-    _Ruler,
-    _segment_mentions,
-)
+from pipeline.stages.entities.corrections import alias_persons, heading_support
+from pipeline.stages.entities.ruler import LexiconRuler, segment_mentions
 from pipeline.stages.entities.spans import Mention, clean_span, merge_adjacent_persons
 from pipeline.stages.entities.tables import cooccurrence_table, entity_comparison
 from pipeline.stats.ratios import log_ratio
@@ -74,13 +70,13 @@ def test_titles_and_laws_named_with_a_or_an_are_kinds_of_documents(nlp):
     assert not a_type_not_a_title(span(doc, 3, 6, "ORG"))
 
 
-def test_canonical_names_differing_in_hyphens_or_case_are_one_spelling():
-    from pipeline.stages.entities.mentions import _one_spelling
+def test_canonical_names_differing_in_hyphens_or_case_areone_spelling():
+    from pipeline.stages.entities.corrections import one_spelling
 
     mentions = [m("Middle East", "LOC", 0), m("Middle-East", "LOC", 20),
                 m("Middle East", "LOC", 40), m("Asia pacific", "LOC", 60),
                 m("Asia-Pacific", "LOC", 80), m("Middle East", "ORG", 100)]
-    out = _one_spelling(mentions)
+    out = one_spelling(mentions)
     assert [x.canonical for x in out] == ["Middle East", "Middle East", "Middle East",
                                           "Asia pacific", "Asia pacific",  # tie: the first
                                           "Middle East"]
@@ -100,10 +96,10 @@ def test_lexicon_later_file_wins_and_general_can_be_skipped():
 def test_ruler_sets_lexicon_spans_and_yields_inside_longer_model_entities(nlp):
     entries = [LexiconEntry("Washington", "GPE", ("Washington",), "United States"),
                LexiconEntry("United States", "GPE", ("US",))]
-    ruler = _Ruler(nlp, entries)
+    ruler = LexiconRuler(nlp, entries)
     doc = nlp("The Washington Post says the US and Washington disagree.")
     doc.set_ents([span(doc, 1, 3, "ORG")], default="outside")  # "Washington Post" as ORG
-    found = {(s.text, s.label_, src) for s, src in _segment_mentions(doc, ruler, nlp, LABELS)}
+    found = {(s.text, s.label_, src) for s, src in segment_mentions(doc, ruler, nlp, LABELS)}
     assert ("Washington Post", "ORG", "model") in found
     assert ("US", "GPE", "ruler") in found and ("Washington", "GPE", "ruler") in found
     assert not any(text == "Washington" and src == "ruler" and label != "GPE"
@@ -119,19 +115,19 @@ def test_partial_person_names_take_the_one_full_name():
                 m("Bilawal", "ORG", 80), m("Hayashi Yoshimasa", "PERSON", 100),
                 m("Hayashi", "ORG", 130), m("Pakistan", "GPE", 150),
                 m("Zardari", "PERSON", 5, doc_id="other")]
-    out = {(x.doc_id, x.text): x for x in _alias_persons(mentions, corpus_wide=True)}
+    out = {(x.doc_id, x.text): x for x in alias_persons(mentions, corpus_wide=True)}
     assert out[("d", "Bhutto Zardari")].canonical == "Bilawal Bhutto Zardari"
     assert (out[("d", "Bilawal")].label, out[("d", "Bilawal")].source) == ("PERSON", "alias")
     assert out[("d", "Hayashi")].canonical == "Hayashi Yoshimasa"
     assert out[("d", "Pakistan")].canonical == "Pakistan"  # places are never people
     assert out[("other", "Zardari")].canonical == "Bilawal Bhutto Zardari"  # across documents
-    local = {(x.doc_id, x.text): x for x in _alias_persons(mentions, corpus_wide=False)}
+    local = {(x.doc_id, x.text): x for x in alias_persons(mentions, corpus_wide=False)}
     assert local[("other", "Zardari")].canonical == "Zardari"
 
 
 def test_ambiguous_partial_name_is_left_alone():
     mentions = [m("Imran Khan", "PERSON", 0), m("Ayub Khan", "PERSON", 20), m("Khan", "PERSON", 40)]
-    out = _alias_persons(mentions, corpus_wide=True)
+    out = alias_persons(mentions, corpus_wide=True)
     assert out[2].canonical == "Khan"
 
 
@@ -143,7 +139,7 @@ def test_heading_entities_need_body_support_and_body_names_are_found_in_headings
     segments = {"d": [("title", 0, text[:26], [(0, 26, 0)]),
                       ("heading", 28, text[28:43], [(0, 15, 1)]),
                       ("paragraph", 45, text[45:], [(0, 23, 2)])]}
-    out = _heading_support(mentions, segments, {"d": text}, [])
+    out = heading_support(mentions, segments, {"d": text}, [])
     got = sorted((x.part, x.text, x.source) for x in out)
     assert got == [("paragraph", "Japan", "model"), ("paragraph", "Pakistan", "model"),
                    ("title", "Japan", "propagated"), ("title", "Pakistan", "propagated")]
@@ -245,9 +241,9 @@ def test_bundled_comparison_and_charts(bundled_run):
 
 
 def test_lower_case_names_dropped_and_plural_nationality_agrees():
-    from pipeline.stages.entities.mentions import _label_agreement
+    from pipeline.stages.entities.corrections import label_agreement
 
-    out = _label_agreement([m("democratic", "NORP", 0), m("Pakistani", "NORP", 20),
+    out = label_agreement([m("democratic", "NORP", 0), m("Pakistani", "NORP", 20),
                             m("Pakistanis", "ORG", 40), m("July 4", "DATE", 60),
                             m("two years", "DATE", 80)])
     assert [(x.text, x.label, x.canonical) for x in out] == [
@@ -273,22 +269,22 @@ def test_titled_names_are_persons_without_the_title(nlp):
 
 
 def test_hyphenated_compound_of_names_is_split_into_its_names(nlp):
-    from pipeline.stages.entities.mentions import _compound_partners
+    from pipeline.stages.entities.corrections import compound_partners
 
     entries = [LexiconEntry("Pakistan", "GPE", ("Pak",))]  # one entry per alias, as read
-    ruler = _Ruler(nlp, entries)
+    ruler = LexiconRuler(nlp, entries)
     doc = nlp("Pak-India relations improved.")
     doc.set_ents([span(doc, 0, 3, "ORG")], default="outside")  # the model: "Pak-India" ORG
-    found = {(s.text, s.label_, src) for s, src in _segment_mentions(doc, ruler, nlp, LABELS)}
+    found = {(s.text, s.label_, src) for s, src in segment_mentions(doc, ruler, nlp, LABELS)}
     assert ("Pak", "GPE", "ruler") in found and ("Pak-India", "ORG", "model") not in found
     # the other half is named where the document names it elsewhere as an entity
     text = "India and Pakistan met. Pak-India relations improved."
     mentions = [m("India", "GPE", 0), m("Pakistan", "GPE", 10), m("Pak", "GPE", 24, source="ruler")]
-    added = [x for x in _compound_partners(mentions, {"d": text}) if x.source == "compound"]
+    added = [x for x in compound_partners(mentions, {"d": text}) if x.source == "compound"]
     assert [(x.text, x.label, x.start_char) for x in added] == [("India", "GPE", 28)]
     assert text[28:33] == "India"
     # a capitalised word the document never names as an entity is left alone
-    assert [x for x in _compound_partners([m("Pak", "GPE", 0)], {"d": "Pak-Rail"})
+    assert [x for x in compound_partners([m("Pak", "GPE", 0)], {"d": "Pak-Rail"})
             if x.source == "compound"] == []
 
 
@@ -298,7 +294,7 @@ def test_organisations_in_mistagged_person_names_stay_organisations():
                 *(m("Labour", "ORG", 0, doc_id=d) for d in "bcd"),
                 m("Bilawal Bhutto Zardari", "PERSON", 0, doc_id="e"),
                 m("Bilawal", "ORG", 30, doc_id="e"), m("Zardari", "PERSON", 50, doc_id="f")]
-    out = {(x.doc_id, x.start_char): x for x in _alias_persons(mentions, corpus_wide=True)}
+    out = {(x.doc_id, x.start_char): x for x in alias_persons(mentions, corpus_wide=True)}
     # "Labour" is named 4 times on its own as an ORG; "BBC" and "MPs" are acronyms
     assert (out[("a", 20)].label, out[("a", 20)].canonical) == ("ORG", "Labour")
     assert (out[("a", 60)].label, out[("a", 60)].canonical) == ("ORG", "BBC")
@@ -309,18 +305,18 @@ def test_organisations_in_mistagged_person_names_stay_organisations():
 
 
 def test_one_label_per_name_within_a_document():
-    from pipeline.stages.entities.mentions import _one_label_per_document
+    from pipeline.stages.entities.corrections import one_label_per_document
 
     mentions = [m("Labour", "ORG", 0), m("Labour", "ORG", 20), m("Labour", "PERSON", 40),
                 m("Jordan", "GPE", 0, doc_id="e"), m("Jordan", "PERSON", 9, doc_id="e"),
                 m("Labour", "PERSON", 0, doc_id="f")]
-    out = _one_label_per_document(mentions)
+    out = one_label_per_document(mentions)
     assert [x.label for x in out] == ["ORG", "ORG", "ORG", "GPE", "PERSON", "PERSON"]
 
 
 def test_nationality_words_refer_to_their_country():
     from pipeline.corpus.entity_lexicon import demonyms
-    from pipeline.stages.entities.mentions import with_demonym_countries
+    from pipeline.stages.entities.corrections import with_demonym_countries
 
     table = demonyms([Lexicon("pipeline/data/entities.toml",
                               {"demonyms": {"Japanese": "Japan", "Pakistani": "Pakistan"}}),

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.corpus.schemas import check_lexicon
 from pipeline.errors import CorpusError
 
 PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -24,10 +25,12 @@ class Lexicon:
 
 
 def read_lexicon_file(path: Path) -> dict:
-    """Parse a TOML lexicon file, or raise a one-line CorpusError naming it."""
+    """Parse a TOML lexicon file and check it against its schema (:mod:`.schemas`),
+    or raise a one-line CorpusError naming it."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise CorpusError(f"Lexicon file is not valid UTF-8 TOML: {err}", where=str(path),
                           fix="correct the file (pipeline/data/ holds examples of the format)"
                           ) from None
+    return check_lexicon(path.name, data, str(path))

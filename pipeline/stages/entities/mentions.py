@@ -1,6 +1,9 @@
 """Stage ``entities``: named-entity mentions with one canonical name each.
 
-The statistical NER's mentions are corrected by general mechanisms, in order:
+Mentions are found per segment (:mod:`.ruler`: step 1, with the span rules of
+:mod:`.spans`: step 2), corrected across the corpus (:mod:`.corrections`:
+steps 3-7) and tabulated (:mod:`.tables`). The statistical NER's mentions are
+corrected by general mechanisms, in order:
 
 1. **Lexicon first.** Aliases from the entity lexicons (``lexicon:entities.toml``)
    are matched token by token; where they differ from the model's entities, the
@@ -34,20 +37,15 @@ The statistical NER's mentions are corrected by general mechanisms, in order:
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 
 import pandas as pd
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
 from pipeline.config import EntitySettings
 from pipeline.corpus.entity_lexicon import (
-    NAME_LABELS,
     LexiconEntry,
     demonyms,
     generic_heads,
@@ -56,17 +54,16 @@ from pipeline.corpus.entity_lexicon import (
 )
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.corpus.manifest import Corpus
-from pipeline.nlp.docs import file_offsets, sentences_of
-from pipeline.stages.entities.abbreviations import find_abbreviations
-from pipeline.stages.entities.spans import (
-    Mention,
-    a_type_not_a_title,
-    clean_span,
-    compound_part,
-    merge_adjacent_persons,
-    without_generic_head,
-    without_title,
+from pipeline.nlp.docs import file_offsets
+from pipeline.stages.entities.corrections import correct_mentions, with_demonym_countries
+from pipeline.stages.entities.ruler import (
+    LexiconRuler,
+    model_mentions,
+    segment_mentions,
+    sentence_at,
+    sentence_index,
 )
+from pipeline.stages.entities.spans import Mention
 from pipeline.stages.entities.tables import (
     cooccurrence_table,
     counted_mentions,
@@ -74,96 +71,6 @@ from pipeline.stages.entities.tables import (
     entity_summary,
     entity_table,
 )
-
-HEADING_PARTS = ("title", "heading")
-# Labels the heading check applies to: names the model guesses from capitals.
-_GUESSED_FROM_CASE = {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "NORP"}
-
-
-def with_demonym_countries(mentions: list[Mention], table: dict[str, str]) -> list[Mention]:
-    """A NORP mention that is a nationality word ("Japanese", "Pakistanis") refers to its
-    country, unless it already refers to something."""
-    out = []
-    for m in mentions:
-        if m.label == "NORP" and not m.refers_to:
-            country = table.get(m.text) or (table.get(m.text[:-1]) if m.text.endswith("s")
-                                            else None)
-            if country:
-                m = replace(m, refers_to=country)
-        out.append(m)
-    return out
-
-
-class _Ruler:
-    """Lexicon aliases matched on token text, and the entry behind each match."""
-
-    def __init__(self, nlp: Language, entries: list[LexiconEntry]) -> None:
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.entries: dict[str, LexiconEntry] = {}
-        for entry in entries:
-            key = entry.aliases[0]
-            self.entries[key] = entry
-            self.matcher.add(key, [nlp.make_doc(entry.aliases[0])])
-        self.vocab = nlp.vocab
-
-    def spans(self, doc: Doc) -> list[Span]:
-        found = [Span(doc, s, e, label=self.entries[self.vocab.strings[k]].label)
-                 for k, s, e in self.matcher(doc)]
-        return filter_spans(found)
-
-    def entry(self, span: Span) -> LexiconEntry | None:
-        return self.entries.get(span.text)
-
-
-def _segment_mentions(doc: Doc, ruler: _Ruler, nlp: Language, labels: set[str],
-                      titles: frozenset[str] = frozenset(),
-                      heads: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
-    """Corrected entity spans of one segment doc, each with its source.
-
-    A lexicon match inside a longer model entity yields to it ("Washington" in
-    "Washington Post"), unless it is joined to the rest by a hyphen: then the
-    entity is a compound of names ("Pak-Japan relations") and each name is a
-    mention of its own.
-    """
-    model = list(doc.ents)
-    ruled = [r for r in ruler.spans(doc)
-             if not any(m.start <= r.start and r.end <= m.end and len(m) > len(r)
-                        and not compound_part(r, m) for m in model)]
-    current = {(e.start, e.end, e.label_) for e in model}
-    if any((r.start, r.end, r.label_) not in current for r in ruled):
-        doc.set_ents(ruled, default="missing")
-        doc = nlp.get_pipe("ner")(doc)
-    ruled_keys = {(r.start, r.end) for r in ruled}
-    spans = []
-    for ent in doc.ents:
-        if ent.label_ not in labels:
-            continue
-        source = "ruler" if (ent.start, ent.end) in ruled_keys else "model"
-        if source == "model" and a_type_not_a_title(ent):
-            continue
-        cleaned = ent if source == "ruler" else clean_span(ent)
-        if cleaned is not None and source == "model":
-            cleaned = without_generic_head(without_title(cleaned, titles), heads)
-        if cleaned is not None:
-            spans.append((cleaned, source))
-    merged = merge_adjacent_persons([s for s, src in spans if src == "model"])
-    return [(s, "model") for s in merged] + [(s, src) for s, src in spans if src == "ruler"]
-
-
-def _word_pattern(text: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + re.escape(text) + r"(?![\w-]|['’]\w\w)")
-
-
-def _sentence_index(doc: Doc) -> list[tuple[int, int, int]]:
-    base = doc.user_data.get("first_sentence_id", 0)
-    return [(s.start_char, s.end_char, base + k) for k, s in enumerate(sentences_of(doc))]
-
-
-def _sentence_at(index: list[tuple[int, int, int]], char: int) -> int:
-    for start, end, sid in index:
-        if start <= char < end:
-            return sid
-    return index[-1][2] if index else -1
 
 
 def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEntry], *,
@@ -173,286 +80,30 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
     """All corrected mentions of the corpus, in document order."""
     labels = set(settings.labels)
     if not settings.corrections:
-        return _model_mentions(docs, labels)
-    ruler = _Ruler(nlp, entries)
+        return model_mentions(docs, labels)
+    ruler = LexiconRuler(nlp, entries)
     mentions: list[Mention] = []
     segments: dict[str, list[tuple[str, int, str, list]]] = defaultdict(list)
     for doc in docs:
         info = doc.user_data
         doc_id, part = info["doc_id"], info["part"]
-        index = _sentence_index(doc)
+        index = sentence_index(doc)
         seg_start = info["start_char"]
         segments[doc_id].append((part, seg_start, doc.text, index))
-        for span, source in _segment_mentions(doc, ruler, nlp, labels, titles, generic_heads):
+        for span, source in segment_mentions(doc, ruler, nlp, labels, titles, generic_heads):
             start, end = file_offsets(doc, span.start_char, span.end_char)
             entry = ruler.entry(span) if source == "ruler" else None
             mentions.append(Mention(
-                doc_id, part, _sentence_at(index, span.start_char), start, end, span.text,
+                doc_id, part, sentence_at(index, span.start_char), start, end, span.text,
                 span.label_, entry.canonical if entry else " ".join(span.text.split()),
                 entry.refers_to if entry else "", source))
     texts = {d.doc_id: d.text for d in corpus.documents}
-    mentions = _compound_partners(mentions, texts)
-    mentions = _abbreviations(mentions, segments, texts)
-    if settings.headings_need_support:
-        mentions = _heading_support(mentions, segments, texts, entries)
-    if settings.person_aliasing != "off":
-        mentions = _alias_persons(mentions, corpus_wide=settings.person_aliasing == "corpus")
-    mentions = _label_agreement(mentions)
-    return _one_spelling(sorted(mentions, key=lambda m: (m.doc_id, m.start_char, m.end_char)))
-
-
-_COMPOUND_LABELS = {"GPE", "NORP", "LOC", "ORG"}
-_AFTER = re.compile(r"[-–‑]([A-Z][\w.]*)")
-_BEFORE = re.compile(r"([A-Z][\w.]*)[-–‑]$")
-
-
-def _compound_partners(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
-    """Name the other half of a hyphenated compound of names ("Pak-Japan relations").
-
-    When a place, nationality or organisation mention is joined by a hyphen to a
-    capitalised word that the same document names elsewhere as an entity, that
-    word is a mention too, with that entity's label and canonical name (source
-    ``compound``).
-    """
-    known: dict[tuple[str, str], Mention] = {}
-    for m in mentions:
-        known.setdefault((m.doc_id, m.text), m)
-    added: list[Mention] = []
-    taken = {(m.doc_id, m.start_char) for m in mentions}
-    for m in mentions:
-        if m.label not in _COMPOUND_LABELS:
-            continue
-        text = texts[m.doc_id]
-        after = _AFTER.match(text, m.end_char)
-        before = _BEFORE.search(text, max(0, m.start_char - 40), m.start_char)
-        for match in (after, before):
-            if match is None:
-                continue
-            start, end = match.span(1)
-            other = known.get((m.doc_id, match.group(1)))
-            if other is None or (m.doc_id, start) in taken or other.label not in _COMPOUND_LABELS:
-                continue
-            taken.add((m.doc_id, start))
-            added.append(replace(other, part=m.part, sentence_id=m.sentence_id,
-                                 start_char=start, end_char=end, source="compound"))
-    return mentions + added
-
-
-def _model_mentions(docs: Iterable[Doc], labels: set[str]) -> list[Mention]:
-    """The statistical NER's mentions, uncorrected."""
-    out = []
-    for doc in docs:
-        index = _sentence_index(doc)
-        for ent in doc.ents:
-            if ent.label_ in labels:
-                start, end = file_offsets(doc, ent.start_char, ent.end_char)
-                out.append(Mention(doc.user_data["doc_id"], doc.user_data["part"],
-                                   _sentence_at(index, ent.start_char), start, end, ent.text,
-                                   ent.label_, ent.text, "", "model"))
-    return out
-
-
-def _overlaps(mentions: list[Mention], start: int, end: int) -> bool:
-    """Whether any of one document's ``mentions`` overlaps [start, end)."""
-    return any(m.start_char < end and start < m.end_char for m in mentions)
-
-
-def _by_document(mentions: list[Mention]) -> dict[str, list[Mention]]:
-    out: dict[str, list[Mention]] = defaultdict(list)
-    for m in mentions:
-        out[m.doc_id].append(m)
-    return out
-
-
-def _abbreviations(mentions: list[Mention], segments, texts: dict[str, str]) -> list[Mention]:
-    """Short forms defined in the text take their long form's canonical name and label."""
-    by_doc = _by_document(mentions)
-    for doc_id, segs in segments.items():
-        out = by_doc.get(doc_id, [])  # this document's mentions
-        for _, seg_start, seg_text, _ in segs:
-            for abbr in find_abbreviations(seg_text):
-                long_start = seg_start + abbr.long_start
-                long_end = seg_start + abbr.long_end
-                long = next((m for m in out if m.start_char <= long_start + 4 and
-                             m.end_char >= long_end - 1 and m.end_char > long_start), None)
-                if long is None:
-                    continue
-                canonical, label = abbr.long, long.label
-                out = [replace(m, canonical=canonical, label=label, source="abbreviation")
-                       if m.text == abbr.short else
-                       replace(m, canonical=canonical) if m is long or m.text == abbr.long
-                       else m for m in out]
-                pattern = _word_pattern(abbr.short)
-                for part, s_start, s_text, index in segs:
-                    for match in pattern.finditer(s_text):
-                        start, end = s_start + match.start(), s_start + match.end()
-                        if texts[doc_id][start:end] != abbr.short or _overlaps(out, start, end):
-                            continue
-                        out.append(Mention(doc_id, part, _sentence_at(index, match.start()),
-                                           start, end, abbr.short, label, canonical, "",
-                                           "abbreviation"))
-        by_doc[doc_id] = out
-    return [m for doc_mentions in by_doc.values() for m in doc_mentions]
-
-
-def _heading_support(mentions: list[Mention], segments, texts: dict[str, str],
-                     entries: list[LexiconEntry]) -> list[Mention]:
-    """Drop unsupported model entities in headings; find body entities in headings."""
-    out = []
-    body: dict[str, dict[str, Mention]] = defaultdict(dict)
-    for m in mentions:
-        if m.part not in HEADING_PARTS:
-            body[m.doc_id].setdefault(m.text, m)
-    known = {a for e in entries for a in e.aliases}
-    for m in mentions:
-        if m.part in HEADING_PARTS and m.source == "model" and m.label in _GUESSED_FROM_CASE \
-                and m.text not in body[m.doc_id] and m.text not in known:
-            continue
-        out.append(m)
-    by_doc = _by_document(out)
-    for doc_id, segs in segments.items():
-        here = by_doc[doc_id]
-        for part, seg_start, seg_text, index in segs:
-            if part not in HEADING_PARTS:
-                continue
-            for text, example in sorted(body[doc_id].items(), key=lambda kv: -len(kv[0])):
-                for match in _word_pattern(text).finditer(seg_text):
-                    start, end = seg_start + match.start(), seg_start + match.end()
-                    if texts[doc_id][start:end] == text and not _overlaps(here, start, end):
-                        found = replace(example, part=part,
-                                        sentence_id=_sentence_at(index, match.start()),
-                                        start_char=start, end_char=end, source="propagated")
-                        out.append(found)
-                        here.append(found)
-    return out
-
-
-def _person_like(name: str, not_person: set[str]) -> bool:
-    """Whether a multi-word PERSON mention can own partial names: no acronym ("BBC",
-    "MPs") and no word the corpus names on its own, at least three times and mostly, as
-    something else ("Labour")."""
-    for word in name.split():
-        letters = word.rstrip("s") if word.endswith("s") else word
-        if len(letters) >= 2 and letters.isupper():
-            return False
-        if word in not_person:
-            return False
-    return True
-
-
-def _alias_persons(mentions: list[Mention], *, corpus_wide: bool) -> list[Mention]:
-    """Give partial person names the one full name they belong to.
-
-    A full name is a PERSON mention of two or more words that looks like a
-    person's name (:func:`_person_like`). A partial PERSON mention takes the one
-    full name that holds it, in its document or (``corpus_wide``) in the corpus;
-    a one-word ORG, PRODUCT or WORK_OF_ART mention becomes that PERSON only when
-    the full name is in the same document.
-    """
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for m in mentions:
-        if " " not in m.text:
-            votes[m.text][m.label == "PERSON"] += 1
-    # a word named 3+ times on its own, mostly not as a person ("Labour" ORG)
-    not_person = {w for w, c in votes.items() if c[False] >= 3 and c[False] > c[True]}
-    # scope (a doc_id, or "*" for the corpus) -> word -> full names holding that word
-    full: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for m in mentions:
-        if m.label == "PERSON" and len(m.canonical.split()) >= 2 \
-                and _person_like(m.canonical, not_person):
-            for word in m.canonical.split():
-                full[m.doc_id][word].add(m.canonical)
-                full["*"][word].add(m.canonical)
-
-    def owner(words: list[str], scope: str) -> str | None:
-        if not words:
-            return None
-        candidates = full[scope].get(words[0], ()) if scope in full else ()
-        hits = {name for name in candidates if _contains(name.split(), words)}
-        # prefer the longest names: drop any name contained in another one
-        hits = {h for h in hits if not any(h != o and _contains(o.split(), h.split())
-                                           for o in hits)}
-        return next(iter(hits)) if len(hits) == 1 else None
-
-    out = []
-    for m in mentions:
-        words = m.canonical.split()
-        name = None
-        if m.label == "PERSON":
-            name = owner(words, m.doc_id) or (owner(words, "*") if corpus_wide else None)
-        elif len(words) == 1 and m.label in {"ORG", "PRODUCT", "WORK_OF_ART"}:
-            name = owner(words, m.doc_id)
-        if name and (name != m.canonical or m.label != "PERSON"):
-            m = replace(m, canonical=name, label="PERSON", source="alias")
-        out.append(m)
-    return out
-
-
-def _one_label_per_document(mentions: list[Mention]) -> list[Mention]:
-    """The same name within one document is one kind of entity: mentions of a text that
-    the model labels differently in one document take the label most of them have there
-    (one sense per discourse, Gale, Church & Yarowsky 1992); ties are left alone."""
-    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for m in mentions:
-        if m.label in NAME_LABELS and m.source == "model":
-            votes[(m.doc_id, m.text)][m.label] += 1
-    out = []
-    for m in mentions:
-        counts = votes.get((m.doc_id, m.text))
-        if m.source == "model" and counts and len(counts) > 1:
-            (top, n), (_, n2) = counts.most_common(2)
-            if n > n2 and m.label != top:
-                m = replace(m, label=top)
-        out.append(m)
-    return out
-
-
-def _label_agreement(mentions: list[Mention]) -> list[Mention]:
-    """Names need a capital letter; a plural of a nationality word is a nationality.
-
-    "democratic" tagged NORP is dropped (English names are capitalised); a
-    one-word ORG or PERSON mention like "Pakistanis" becomes NORP when its
-    singular ("Pakistani") is a NORP mention in the corpus.
-    """
-    norp = {m.text for m in mentions if m.label == "NORP"}
-    mentions = _one_label_per_document(mentions)
-    out = []
-    for m in mentions:
-        if m.label in NAME_LABELS and not any(c.isupper() for c in m.text):
-            continue
-        singular = m.text[:-1] if m.text.endswith("s") else ""
-        if m.label in {"ORG", "PERSON"} and " " not in m.text and singular in norp:
-            m = replace(m, label="NORP", canonical=singular, source="alias")
-        out.append(m)
-    return out
-
-
-_SPELLING_GAPS = re.compile(r"[\s\-–‑]+")
-
-
-def _one_spelling(mentions: list[Mention]) -> list[Mention]:
-    """Canonical names of one label that differ only in hyphens, spaces or case
-    ("Middle-East", "Middle East") are one entity: all take the spelling most
-    mentions have (the first in corpus order on a tie)."""
-    def key(m: Mention) -> tuple[str, str]:
-        return m.label, _SPELLING_GAPS.sub(" ", m.canonical).casefold()
-
-    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for m in mentions:
-        counts[key(m)][m.canonical] += 1
-    spelling = {k: c.most_common(1)[0][0] for k, c in counts.items() if len(c) > 1}
-    return [replace(m, canonical=spelling[key(m)]) if key(m) in spelling else m
-            for m in mentions]
-
-
-def _contains(name: list[str], part: list[str]) -> bool:
-    n = len(part)
-    return any(name[i:i + n] == part for i in range(len(name) - n + 1))
+    return correct_mentions(mentions, segments, texts, entries, settings)
 
 
 def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
-             documents: pd.DataFrame, entities_lexicon: list[Lexicon], *, nlp: Language,
-             entities: EntitySettings, parse, compare: tuple[str, str]) -> dict[str, object]:
+                  documents: pd.DataFrame, entities_lexicon: list[Lexicon], *, nlp: Language,
+                  entities: EntitySettings, parse, compare: tuple[str, str]) -> dict[str, object]:
     """Stage function: mention, summary, comparison and co-occurrence tables."""
     entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
     titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)

@@ -26,6 +26,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from pipeline.config import FramingSettings
+from pipeline.corpus.lexicons import Lexicon
+from pipeline.errors import ConfigError
+from pipeline.stages.framing.units import BODY
 from pipeline.stats.ratios import log_ratio
 
 KEYNESS_COLUMNS = ["term", "kind", "group_a", "group_b", "count_a", "count_b", "rate_a", "rate_b",
@@ -107,3 +111,48 @@ def keyness_table(counts: pd.DataFrame, words_a: int, words_b: int, *, groups: t
     table = table.sort_values(["kind", "log_odds_z", "term"], ascending=[True, False, True],
                               kind="stable")
     return table[KEYNESS_COLUMNS].reset_index(drop=True)
+
+
+def keyness_counts(occurrences: pd.DataFrame, sentences: pd.DataFrame,
+                    compare: tuple[str, str]) -> tuple[pd.DataFrame, int, int]:
+    """Per term and kind: counts, paragraphs and an example in each compared group."""
+    body = sentences[(sentences["scope"] == BODY) & sentences["group"].isin(compare)]
+    occ = occurrences.merge(body[["doc_id", "sentence_id", "group"]], on=["doc_id", "sentence_id"])
+    occ = occ[occ["kind"].isin(["word", "phrase"])].assign(
+        kind=lambda d: d["kind"].map({"word": "lemma", "phrase": "noun_phrase"}),
+        unit=lambda d: d["doc_id"] + "#" + d["segment_id"].astype(str))
+    words = body.groupby("group")["n_words"].sum()
+    n_units = body.drop_duplicates(["doc_id", "segment_id"]).groupby("group").size()
+    key = ["term", "kind"]
+    counts = occ.groupby([*key, "group"]).size().unstack(fill_value=0) \
+        .reindex(columns=list(compare), fill_value=0)
+    units = occ.drop_duplicates([*key, "group", "unit"]).groupby([*key, "group"]).size() \
+        .unstack(fill_value=0).reindex(index=counts.index, columns=list(compare), fill_value=0)
+    forms = occ.groupby([*key, "text"]).size().rename("n").reset_index() \
+        .sort_values([*key, "n", "text"], ascending=[True, True, False, True]) \
+        .drop_duplicates(key).set_index(key)["text"]
+    first = occ.sort_values(["doc_id", "start_char", "end_char"]).drop_duplicates(key) \
+        .set_index(key)
+    table = pd.DataFrame({
+        "count_a": counts[compare[0]], "count_b": counts[compare[1]],
+        "units_a": units[compare[0]], "units_b": units[compare[1]],
+        "n_units_a": int(n_units.get(compare[0], 0)), "n_units_b": int(n_units.get(compare[1], 0)),
+        "example": forms.reindex(counts.index), "example_doc_id": first["doc_id"],
+        "example_start_char": first["start_char"], "example_end_char": first["end_char"],
+    }).reset_index()
+    return table, int(words.get(compare[0], 0)), int(words.get(compare[1], 0))
+
+
+def background_counts(lexicons: list[Lexicon], settings: FramingSettings) -> dict[str, float] | None:
+    if settings.prior != "background":
+        return None
+    counts: dict[str, float] = {}
+    for lexicon in lexicons:
+        counts.update({str(k).lower(): float(v) for k, v in lexicon.data.get("counts", {}).items()})
+    if not counts:
+        raise ConfigError("[framing] prior = \"background\" but the corpus folder has no "
+                          "background.toml with a [counts] table",
+                          fix="add background.toml ([counts] term = number) or set prior = "
+                              "\"corpus\"")
+    return counts
+

@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
+import pandas as pd
 from spacy.tokens import Span
 
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.nlp.cues import CueMatch, CueSet, merge_lexicons
+from pipeline.stages.framing.units import BODY
 
 RULE_CATEGORIES = ("questions", "quotations")
 _OPENING = {"“", "‘‘"}
@@ -43,3 +46,36 @@ def sentence_stance(sentence: Span, cues: CueSet) -> tuple[Counter, list[CueMatc
     counts["questions"] = int(bool(last) and last[-1].text == "?")
     counts["quotations"] = quotation_count(sentence)
     return counts, matches
+
+
+def stance_table(markers: pd.DataFrame, sent: pd.DataFrame, categories: list[str],
+                  compare: tuple[str, str]) -> pd.DataFrame:
+    """Counts and rates per 1,000 words per category, per document and scope, and per group."""
+    all_categories = [*categories, *RULE_CATEGORIES]
+    m = markers.merge(sent[["doc_id", "sentence_id", "scope", "group"]],
+                      on=["doc_id", "sentence_id"])
+    doc_key = ["group", "doc_id", "scope"]
+    words = sent.groupby(doc_key)["n_words"].sum()
+    counts = m.groupby([*doc_key, "category"]).size()
+    full = pd.MultiIndex.from_tuples([(*k, c) for k in words.index for c in all_categories],
+                                     names=[*doc_key, "category"])
+    doc_rows = counts.reindex(full, fill_value=0).rename("count").reset_index()
+    doc_rows["words"] = words.reindex(pd.MultiIndex.from_frame(doc_rows[doc_key])).to_numpy()
+    doc_rows.insert(0, "level", "document")
+    body = doc_rows[(doc_rows["scope"] == BODY) & doc_rows["group"].isin(compare)]
+    group_rows = body.groupby(["group", "category"], sort=False)[["count", "words"]].sum() \
+        .reset_index()
+    order = {c: i for i, c in enumerate(all_categories)}
+    group_rows = group_rows.assign(level="group", doc_id="", scope=BODY,
+                                   _g=group_rows["group"].map({g: i for i, g in enumerate(compare)}),
+                                   _c=group_rows["category"].map(order))
+    doc_rows = doc_rows.assign(_c=doc_rows["category"].map(order))
+    out = pd.concat([doc_rows.sort_values([*doc_key, "_c"], kind="stable"),
+                     group_rows.sort_values(["_g", "_c"], kind="stable")], ignore_index=True)
+    out["per_1k_words"] = np.where(out["words"] > 0,
+                                   (1000 * out["count"] / out["words"].where(out["words"] > 0, 1))
+                                   .round(4), 0.0)
+    out = out.rename(columns={"scope": "part", "category": "marker"})
+    return out[["level", "group", "doc_id", "part", "marker", "count", "words",
+                "per_1k_words"]].astype({"count": int, "words": int})
+
