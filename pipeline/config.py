@@ -201,6 +201,7 @@ class FramingSettings(Section):
     sides: Annotated[Strings, AfterValidator(_sides)]
     pos: PosTags
     actor_labels: Strings
+    agency_min_roles: Positive
     demonyms_name_countries: bool
     prior: Literal["corpus", "background"]
     prior_strength: Annotated[float, Field(ge=0.0)]

@@ -41,8 +41,17 @@ def test_every_finding_points_at_sentences_of_the_group_it_speaks_of(bundled_run
     sentences = table(bundled_run, "sentences")
     spans = set(zip(sentences.doc_id, sentences.start_char, sentences.end_char))
     assert summary["rank"].tolist() == list(range(1, len(summary) + 1))
-    assert {"frame share", "tone", "stance", "relationship", "agency", "alignment",
+    assert {"frame share", "tone", "stance", "relationship", "alignment",
             "distinctive term"} <= set(summary.measure)
+    # agency is compared only with at least agency_min_roles (10) agent/patient roles a group
+    roles = table(bundled_run, "actor_roles").merge(sentences[["doc_id", "sentence_id"]])
+    groups = dict(zip(table(bundled_run, "documents").doc_id,
+                      table(bundled_run, "documents").group, strict=True))
+    acted = roles[roles.role.isin(["agent", "patient"])].assign(group=lambda d: d.doc_id.map(groups))
+    counts = acted.groupby(["actor", "group"]).size().unstack(fill_value=0)
+    compared = set(summary.loc[summary.measure == "agency", "category"])
+    assert compared == {a for a in compared if counts.loc[a].min() >= 10}
+    assert "Pakistan" not in compared and counts.loc["Pakistan"].min() < 10
     for row in summary.itertuples():
         assert row.finding.endswith(".")
         if row.measure == "distinctive term" or not row.evidence:

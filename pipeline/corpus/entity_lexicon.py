@@ -14,6 +14,17 @@ from pipeline.errors import CorpusError
 
 
 @dataclass(frozen=True)
+class PlaceCues:
+    """When a metonym (a capital for its government) names the place itself: the
+    ``[metonyms]`` table of entities.toml."""
+
+    prepositions: frozenset[str] = frozenset()  # "in Tokyo", "to Beijing"
+    verb_prepositions: frozenset[str] = frozenset()  # only after a verb: "flew from Tokyo"
+    host_verbs: frozenset[str] = frozenset()  # "Tokyo hosted the talks", "visited Tokyo"
+    harm_verbs: frozenset[str] = frozenset()  # "Kyiv was shelled", "strikes on Kyiv"
+
+
+@dataclass(frozen=True)
 class LexiconEntry:
     """One entity of a lexicon file."""
 
@@ -74,6 +85,17 @@ def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> f
     for lexicon in _chosen(lexicons, use_general):
         titles.update(str(t).rstrip(".") for t in lexicon.data.get("person_titles", []))
     return frozenset(titles)
+
+
+def place_cues(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> PlaceCues:
+    """The ``[metonyms]`` word lists of the lexicon files, joined."""
+    words: dict[str, set[str]] = {f: set() for f in ("prepositions", "verb_prepositions",
+                                                      "host_verbs", "harm_verbs")}
+    for lexicon in _chosen(lexicons, use_general):
+        table = lexicon.data.get("metonyms", {})
+        for name, found in words.items():
+            found.update(w.lower() for w in table.get(name, []))
+    return PlaceCues(**{name: frozenset(found) for name, found in words.items()})
 
 
 NAME_LABELS = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",

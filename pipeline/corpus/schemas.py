@@ -42,9 +42,19 @@ class EntityEntry(_Strict):
     refers_to: str = ""
 
 
+class MetonymCues(_Strict):
+    """When a metonym names the place itself (see pipeline/data/entities.toml)."""
+
+    prepositions: Words = []
+    verb_prepositions: Words = []
+    host_verbs: Words = []
+    harm_verbs: Words = []
+
+
 class EntitiesFile(_Strict):
     person_titles: Words = []
     generic_heads: Words = []
+    metonyms: MetonymCues = MetonymCues()
     demonyms: dict[str, str] = {}
     entity: list[EntityEntry] = []
 

@@ -30,7 +30,9 @@ corrected by general mechanisms, in order:
 6. **One spelling.** Canonical names that differ only in hyphens, spaces or
    case ("Middle-East", "Middle East") become the most used spelling.
 7. **Metonyms.** A lexicon entry may say what its mention ``refers_to``
-   ("Tokyo" -> "Japan"); the mention keeps its own text and label. A
+   ("Tokyo" -> "Japan"); the mention keeps its own text and label. It stands
+   for that only where it acts; used as a place ("talks in Tokyo", the
+   ``[metonyms]`` cues of entities.toml) its ``refers_to`` is empty. A
    nationality word from the lexicons' ``[demonyms]`` ("Japanese") refers to
    its country the same way.
 """
@@ -47,14 +49,17 @@ from spacy.tokens import Doc
 from pipeline.config import EntitySettings
 from pipeline.corpus.entity_lexicon import (
     LexiconEntry,
+    PlaceCues,
     demonyms,
     generic_heads,
     lexicon_entries,
     person_titles,
+    place_cues,
 )
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.corpus.manifest import Corpus
 from pipeline.nlp.docs import file_offsets
+from pipeline.nlp.roles import names_the_place
 from pipeline.stages.entities.corrections import correct_mentions, with_demonym_countries
 from pipeline.stages.entities.ruler import (
     LexiconRuler,
@@ -76,7 +81,8 @@ from pipeline.stages.entities.tables import (
 def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEntry], *,
                     nlp: Language, settings: EntitySettings,
                     titles: frozenset[str] = frozenset(),
-                    generic_heads: frozenset[str] = frozenset()) -> list[Mention]:
+                    generic_heads: frozenset[str] = frozenset(),
+                    places: PlaceCues | None = None) -> list[Mention]:
     """All corrected mentions of the corpus, in document order."""
     labels = set(settings.labels)
     if not settings.corrections:
@@ -93,10 +99,13 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
         for span, source in segment_mentions(doc, ruler, nlp, labels, titles, generic_heads):
             start, end = file_offsets(doc, span.start_char, span.end_char)
             entry = ruler.entry(span) if source == "ruler" else None
+            refers_to = entry.refers_to if entry else ""
+            if refers_to and names_the_place(span, places or PlaceCues()):
+                refers_to = ""  # "talks in Tokyo": the city, not its government
             mentions.append(Mention(
                 doc_id, part, sentence_at(index, span.start_char), start, end, span.text,
                 span.label_, entry.canonical if entry else " ".join(span.text.split()),
-                entry.refers_to if entry else "", source))
+                refers_to, source))
     texts = {d.doc_id: d.text for d in corpus.documents}
     return correct_mentions(mentions, segments, texts, entries, settings)
 
@@ -108,8 +117,9 @@ def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
     titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
     heads = generic_heads(entities_lexicon, use_general=entities.use_general_lexicon)
+    places = place_cues(entities_lexicon, use_general=entities.use_general_lexicon)
     mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles,
-                               generic_heads=heads)
+                               generic_heads=heads, places=places)
     if entities.corrections:
         mentions = with_demonym_countries(
             mentions, demonyms(entities_lexicon, use_general=entities.use_general_lexicon))

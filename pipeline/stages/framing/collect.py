@@ -32,6 +32,7 @@ from pipeline.config import FramingSettings, ParseSettings
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.nlp.cues import compile_cues
 from pipeline.nlp.docs import sentences_of
+from pipeline.nlp.roles import mention_role
 from pipeline.nlp.terms import (
     TermOptions,
     duplicate_sentences,
@@ -39,7 +40,7 @@ from pipeline.nlp.terms import (
     stop_words,
     term_table,
 )
-from pipeline.stages.framing.actors import actor_table, mention_role
+from pipeline.stages.framing.actors import actor_table
 from pipeline.stages.framing.alignment import align_sentences
 from pipeline.stages.framing.frames import NONE, frame_definitions, sentence_frames
 from pipeline.stages.framing.keyness import background_counts, keyness_counts, keyness_table
@@ -188,7 +189,7 @@ def framing_tables(docs, sentences: pd.DataFrame, documents: pd.DataFrame,
     keyness = keyness_table(counts, words_a, words_b, groups=compare,
                             prior_strength=settings.prior_strength, background=background,
                             z_threshold=settings.z_threshold, min_units=settings.min_units)
-    actors = actor_table(collected["roles"], tone, sent)
+    actors = actor_table(collected["roles"], tone, sent, settings.agency_min_roles)
     roles = collected["roles"].merge(sent[key + ["part"]], on=key)
     claims = body[~body["part"].isin(["title", "heading"])]  # headings state no claim
     alignment = align_sentences(claims, occurrences, frames_sent, tone, collected["markers"],

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.config import FramingSettings
 from pipeline.nlp.evidence import evidence_text
-from pipeline.stages.framing.actors import AGENT, PATIENT
+from pipeline.nlp.roles import AGENT, PATIENT
 from pipeline.stats.streams import measure_stream
 from pipeline.stats.uncertainty import compare_groups
 
@@ -65,9 +65,11 @@ class _Builder:
         self.rows: list[dict] = []
 
     def add(self, measure: str, category: str, unit: str, table: pd.DataFrame, num: str,
-            den: str | None, describe, evidence: pd.DataFrame) -> None:
+            den: str | None, describe, evidence: pd.DataFrame, min_n: int = 1) -> None:
+        """One finding. ``describe(b, a)`` writes it from the two values: for shares as
+        text with the counts behind them ("45% (9 of 20)"), else as numbers."""
         a, b = (table[table["group"] == g] for g in self.compare)
-        if a.empty or b.empty:
+        if a.empty or b.empty or len(a) < min_n or len(b) < min_n:
             return
         if not (a[num].to_numpy(float).any() or b[num].to_numpy(float).any()):
             return  # nothing in either group (a frame no sentence has): no difference to report
@@ -80,7 +82,12 @@ class _Builder:
                                               measure, category))
         higher = self.compare[1] if d.difference > 0 else self.compare[0]
         shown = evidence[evidence["group"] == higher] if "group" in evidence else evidence
-        finding = (f"{describe(d.value_b, d.value_a)} "
+        if unit == "share":
+            shown_b = f"{_pct(d.value_b)} ({_count(b[num])} of {len(b)})"
+            shown_a = f"{_pct(d.value_a)} ({_count(a[num])} of {len(a)})"
+        else:
+            shown_b, shown_a = d.value_b, d.value_a
+        finding = (f"{describe(shown_b, shown_a)} "
                    f"({_interval_text(d.difference, d.ci_low, d.ci_high, d.p_value, unit)}).")
         self.rows.append({
             "measure": measure, "category": category, "unit": unit,
@@ -90,6 +97,10 @@ class _Builder:
             "ci_high": _round(d.ci_high), "p_value": _round(d.p_value), "n_a": len(a),
             "n_b": len(b), "finding": finding,
             "evidence": evidence_text(shown, self.settings.evidence_per_finding)})
+
+
+def _count(flags: pd.Series) -> int:
+    return int(round(float(flags.to_numpy(float).sum())))
 
 
 def _round(v: float) -> float:
@@ -113,7 +124,7 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
         label = frame.replace("_", " ")
         build.add("frame share", frame, "share", f, "flag", None,
                   lambda vb, va, label=label: f"The {gb} has {label} as the primary frame of "
-                  f"{_pct(vb)} of its sentences, the {ga} of {_pct(va)}",
+                  f"{vb} of its sentences, the {ga} of {va}",
                   f[f["flag"] == 1])
 
     t = base.merge(tone[key + ["compound"]], on=key)
@@ -123,8 +134,8 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
     for name, sign in (("negative", -1), ("positive", 1)):
         t = t.assign(flag=(sign * t["compound"] >= settings.tone_threshold).astype(float))
         build.add("tone", f"{name} sentences", "share", t, "flag", None,
-                  lambda vb, va, name=name: f"The {gb} has {_pct(vb)} {name} sentences, "
-                  f"the {ga} {_pct(va)}",
+                  lambda vb, va, name=name: f"The {gb} has {vb} {name} sentences, "
+                  f"the {ga} {va}",
                   t.sort_values("compound", ascending=(sign < 0), kind="stable").query("flag == 1"))
 
     counts = markers.groupby(key + ["category"]).size().unstack(fill_value=0)
@@ -146,8 +157,8 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
         r = r.assign(flag=flag.astype(float))
         what = text.format(a=sides[0], b=sides[1])
         build.add("relationship", category, "share", r, "flag", None,
-                  lambda vb, va, what=what: f"The {gb} {what} in {_pct(vb)} of its sentences, "
-                  f"the {ga} in {_pct(va)}", r[r["flag"] == 1])
+                  lambda vb, va, what=what: f"The {gb} {what} in {vb} of its sentences, "
+                  f"the {ga} in {va}", r[r["flag"] == 1])
 
     acted = roles[roles["role"].isin([AGENT, PATIENT])].merge(base[key + ["group", "start_char",
                                                                           "end_char"]]
@@ -160,13 +171,14 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
         ev = g[g["flag"] == 1].assign(start_char=g["s_start"], end_char=g["s_end"])
         build.add("agency", actor, "share", g, "flag", None,
                   lambda vb, va, actor=actor: f"{actor} is the agent (not the patient) in "
-                  f"{_pct(vb)} of its roles in the {gb}, in {_pct(va)} in the {ga}", ev)
+                  f"{vb} of its agent and patient roles in the {gb}, in {va} in the {ga}", ev,
+                  min_n=settings.agency_min_roles)
 
     if not alignment.empty:
         al = alignment.assign(flag=alignment["aligned"].astype(float))
         build.add("alignment", "sentences with a counterpart", "share", al, "flag", None,
-                  lambda vb, va: f"{_pct(vb)} of the {gb}'s sentences state a claim also "
-                  f"found in the {ga}, {_pct(va)} the other way round",
+                  lambda vb, va: f"{vb} of the {gb}'s sentences state a claim also "
+                  f"found in the {ga}, {va} the other way round",
                   al[al["flag"] == 0])
 
     rows = _ranked(pd.DataFrame(build.rows))
