@@ -199,6 +199,7 @@ class FramingSettings(Section):
 
     section: ClassVar[str] = "framing"
     sides: Annotated[Strings, AfterValidator(_sides)]
+    heading_parts: Parts
     pos: PosTags
     actor_labels: Strings
     agency_min_roles: Positive

@@ -84,9 +84,11 @@ def test_stance_words_match_document_word_counts_and_comment_is_apart(bundled_ru
     stance = table(bundled_run, "stance")
     documents = table(bundled_run, "documents").set_index("doc_id")
     for doc_id in (OPED, OVERVIEW):
-        body = stance[(stance.level == "document") & (stance.doc_id == doc_id) &
-                      (stance.part == "body")]
-        assert set(body.words) == {documents.loc[doc_id, "n_words"]}
+        rows = stance[(stance.level == "document") & (stance.doc_id == doc_id)]
+        words = rows.groupby("part")["words"].agg(set)
+        # the document's body words (documents.csv) are its body and heading sentences' words
+        assert len(words["body"]) == len(words["heading"]) == 1
+        assert min(words["body"]) + min(words["heading"]) == documents.loc[doc_id, "n_words"]
     comment = stance[(stance.doc_id == OPED) & (stance.part == "comment")]
     assert set(comment.words) == {documents.loc[OPED, "n_comment_words"]}
     groups = stance[stance.level == "group"]
@@ -207,3 +209,63 @@ def test_a_frame_that_matches_nothing_moves_no_other_number(bundled_run, nlp, tm
         assert (out / "tables" / f"{name}.csv").read_text(encoding="utf-8") == before, name
     old = table(bundled_run, "frame_shares")
     assert shares[shares.frame != "astronomy"].reset_index(drop=True).equals(old)
+
+
+HEADED = {
+    "headed-1": ("overview", "Japan Pakistan Trade Talks\n\n"
+                 "Japan and Pakistan signed a trade agreement in Tokyo.\n\n"
+                 "Security Concerns\n\n"
+                 "Pakistan and Japan discussed security threats in the region.\n\n"
+                 "Exports grew as Japan bought textiles from Pakistan."),
+    "headed-2": ("op-ed", "Why Japan Matters\n\n"
+                 "We think Japan really matters to Pakistan.\n\n"
+                 "The Economy\n\n"
+                 "Pakistan must perhaps trade more with Japan."),
+}
+HEADINGS = {"Japan Pakistan Trade Talks", "Security Concerns", "Why Japan Matters", "The Economy"}
+
+
+@pytest.fixture(scope="module")
+def headed(tmp_path_factory, nlp):
+    root = tmp_path_factory.mktemp("headed")
+    corpus = write_corpus(root / "corpus", HEADED)
+    config = root / "config.toml"
+    config.write_text('compare = ["overview", "op-ed"]\n[topics]\nmin_df = 1\n'
+                      'n_topics_range = [2, 2]\n', encoding="utf-8")
+    Runner(STAGES, load_config(config), corpus, root / "out", nlp=nlp).run()
+    return root
+
+
+def test_headings_are_reported_apart_and_counted_in_no_rate(headed, nlp, tmp_path):
+    out = headed / "out"
+    headlines = table(out, "headline_frames")
+    assert set(headlines.text) == HEADINGS
+    assert set(headlines[headlines.doc_id == "headed-1"].part) == {"title", "heading"}
+    texts = {d: t for d, (_, t) in HEADED.items()}
+    for row in headlines.itertuples():
+        assert texts[row.doc_id][row.start_char:row.end_char] == row.text
+    # the body sentences are the paragraphs that are not headings: 3 and 2
+    shares = table(out, "frame_shares")
+    totals = shares[shares.level == "group"].groupby("group")["total"].first()
+    assert totals.to_dict() == {"overview": 3, "op-ed": 2}
+    tone = table(out, "tone_summary")
+    assert tone[tone.level == "group"].set_index("group")["sentences"].to_dict() == \
+        {"overview": 3, "op-ed": 2}
+    assert (table(out, "tone").scope == "heading").sum() == len(HEADINGS)
+    summary = table(out, "framing_summary")
+    heading_spans = {f"{r.doc_id}:{r.start_char}-{r.end_char}" for r in headlines.itertuples()}
+    for evidence in summary.evidence.dropna():
+        assert not set(evidence.split(" | ")) & heading_spans
+    keyness = table(out, "keyness")
+    assert "concern" not in set(keyness.term)  # a word of a heading only
+    # heading_parts = [] counts them as body sentences again
+    config = tmp_path / "all.toml"
+    config.write_text('compare = ["overview", "op-ed"]\n[framing]\nheading_parts = []\n'
+                      '[topics]\nmin_df = 1\nn_topics_range = [2, 2]\n', encoding="utf-8")
+    again = tmp_path / "out"
+    shutil.copytree(out, again)
+    Runner(STAGES, load_config(config), headed / "corpus", again, nlp=nlp).run(only="framing")
+    shares = table(again, "frame_shares")
+    totals = shares[shares.level == "group"].groupby("group")["total"].first()
+    assert totals.to_dict() == {"overview": 5, "op-ed": 4}
+    assert table(again, "headline_frames").empty

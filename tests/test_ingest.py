@@ -124,3 +124,13 @@ def test_a_run_of_short_lines_is_a_list(config):
         ("list_item", "3 Lleyton Hewitt (Australia)"), ("paragraph", "The draw is tough."),
         ("heading", "Outlook"), ("paragraph", "Rain is forecast."),
     ]
+
+
+def test_a_question_is_a_heading_only_when_short_or_title_cased(config):
+    text = ("Intro line that is a sentence.\n\nWhat Is At Stake?\n\nBody text here.\n\n"
+            "Why this Visit is Significant for Both Sides?\n\nMore body text.\n\n"
+            "Will Japan really stand by Pakistan if India objects?\n\nLast text.")
+    found = {t: p for p, t in parts(text, config)}
+    assert found["What Is At Stake?"] == "heading"
+    assert found["Why this Visit is Significant for Both Sides?"] == "heading"
+    assert found["Will Japan really stand by Pakistan if India objects?"] == "paragraph"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from pipeline.charts.entities import network_documents, plot_entity_network, plot_top_entities
@@ -99,8 +98,7 @@ def framing_charts(keyness: pd.DataFrame, frame_shares: pd.DataFrame, tone: pd.D
     shares, (ax,) = new_figure(9, 5.5)
     plot_frame_shares(ax, frame_shares, compare)
     arcs, (ax,) = new_figure(9, 4.5)
-    scoped = tone.assign(scope=np.where(tone["part"] == "comment", "comment", "body"))
-    plot_tone_arcs(ax, scoped, groups, compare)
+    plot_tone_arcs(ax, tone, groups, compare)
     rates, (ax,) = new_figure(9, 5)
     plot_stance_rates(ax, stance, compare)
     agency, (ax,) = new_figure(9, 5)

@@ -42,7 +42,12 @@ from pipeline.nlp.terms import (
 )
 from pipeline.stages.framing.actors import actor_table
 from pipeline.stages.framing.alignment import align_sentences
-from pipeline.stages.framing.frames import NONE, frame_definitions, sentence_frames
+from pipeline.stages.framing.frames import (
+    NONE,
+    frame_definitions,
+    headline_table,
+    sentence_frames,
+)
 from pipeline.stages.framing.keyness import background_counts, keyness_counts, keyness_table
 from pipeline.stages.framing.relationship import (
     choose_sides,
@@ -59,7 +64,7 @@ from pipeline.stages.framing.stance import (
 )
 from pipeline.stages.framing.summary import summary_table
 from pipeline.stages.framing.tone import tone_summary, tone_table
-from pipeline.stages.framing.units import BODY, COMMENT, share_rows
+from pipeline.stages.framing.units import BODY, COMMENT, HEADING, share_rows
 
 SENTENCE_COLUMNS = ["doc_id", "group", "scope", "segment_id", "part", "sentence_id",
                     "start_char", "end_char", "n_words", "position", "text"]
@@ -91,7 +96,8 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
         if info["part"] not in wanted:
             continue
         doc_id, base = info["doc_id"], info["start_char"]
-        scope = COMMENT if info["part"] == "comment" else BODY
+        scope = (COMMENT if info["part"] == "comment" else
+                 HEADING if info["part"] in settings.heading_parts else BODY)
         chunks = list(doc.noun_chunks) if scope == BODY and terms.noun_phrases else []
         for k, sent in enumerate(sentences_of(doc)):
             sid = info["first_sentence_id"] + k
@@ -168,6 +174,7 @@ def framing_tables(docs, sentences: pd.DataFrame, documents: pd.DataFrame,
     tone = tone_table(sent, settings.tone_threshold)
 
     frames_sent = sent[key + ["part", "start_char", "end_char"]].merge(collected["frames"], on=key)
+    headlines = headline_table(sent, collected["frames"], HEADING)
     countries = known_countries(entities_lexicon)
     sides = choose_sides(collected["places"], sent, settings, countries)
     relation = relationship_labels(sent, collected["places"], sides, countries)
@@ -201,6 +208,7 @@ def framing_tables(docs, sentences: pd.DataFrame, documents: pd.DataFrame,
         sides=sides, compare=compare, settings=settings)
 
     return {"keyness": keyness, "frames_sentences": frames_sent, "frame_shares": frame_shares,
+            "headline_frames": headlines,
             "tone": tone, "tone_summary": tone_summary(tone, sent, compare, settings),
             "stance": stance, "stance_markers": collected["markers"],
             "actors": actors, "actor_roles": roles, "relationship": relationship,

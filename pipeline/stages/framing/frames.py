@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 from spacy.tokens import Span
 
 from pipeline.corpus.lexicons import Lexicon
@@ -37,3 +38,17 @@ def sentence_frames(sentence: Span, cues: CueSet) -> tuple[str, dict[str, int], 
     order = {name: i for i, name in enumerate(cues.categories)}
     primary = max(cues.categories, key=lambda f: (scores[f], longest[f], -order[f]))
     return primary, scores, matches
+
+
+HEADLINE_COLUMNS = ["doc_id", "group", "part", "segment_id", "sentence_id", "start_char",
+                    "end_char", "primary_frame", "cues", "text"]
+
+
+def headline_table(sentences: pd.DataFrame, frames: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The primary frame of every title, heading and list label (sentences of ``scope``):
+    strong framing signals of their own, kept out of the sentence shares (the Media Frames
+    Corpus codes headlines apart, Card et al. 2015)."""
+    heads = sentences[sentences["scope"] == scope]
+    table = heads.merge(frames[["doc_id", "sentence_id", "primary_frame", "cues"]],
+                        on=["doc_id", "sentence_id"])
+    return table[HEADLINE_COLUMNS].reset_index(drop=True)

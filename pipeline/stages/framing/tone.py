@@ -20,7 +20,7 @@ from pipeline.stats.uncertainty import bootstrap_intervals
 def tone_table(sent: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """VADER scores and tone class of every sentence, with its offsets and position."""
     key = ["doc_id", "sentence_id"]
-    tone = sent[key + ["part", "start_char", "end_char"]].copy()
+    tone = sent[key + ["part", "scope", "start_char", "end_char"]].copy()
     scores = pd.DataFrame(sentence_tone(sent["text"].tolist()),
                           columns=["compound", "pos", "neu", "neg"])
     tone = pd.concat([tone.reset_index(drop=True), scores.round(4)], axis=1)
@@ -36,7 +36,7 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
     columns = ["level", "group", "doc_id", "part", "segment_id", "sentences", "mean_compound",
                "mean_low", "mean_high", "positive_share", "negative_share", "start_char",
                "end_char"]
-    t = tone.merge(sent[["doc_id", "sentence_id", "group", "scope", "segment_id"]],
+    t = tone.merge(sent[["doc_id", "sentence_id", "group", "segment_id"]],
                    on=["doc_id", "sentence_id"]).assign(
         positive=lambda d: d["tone"] == "positive", negative=lambda d: d["tone"] == "negative")
 

@@ -1,8 +1,11 @@
 """What a rate is counted over: the scopes of sentences, and shares with their intervals.
 
-Every sentence of the framing stage is in one scope: ``body`` (the article) or
-``comment`` (reader comments). Group rates are over body sentences of the
-compared groups; per-document rows are given for every scope.
+Every sentence of the framing stage is in one scope: ``body`` (the article's
+text), ``heading`` (its title, headings and list labels: ``[framing]
+heading_parts``) or ``comment`` (reader comments). Rates of sentences (frames,
+tone, stance, relationship, agency) and distinctive vocabulary are over the
+body sentences of the compared groups; headings are reported on their own
+(``headline_frames.csv``); per-document rows are given for every scope.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pipeline.config import FramingSettings
 from pipeline.stats.streams import measure_stream
 from pipeline.stats.uncertainty import bootstrap_intervals
 
-BODY, COMMENT = "body", "comment"
+BODY, HEADING, COMMENT = "body", "heading", "comment"
 
 
 def share_rows(sentences: pd.DataFrame, column: str, categories: list[str], compare: tuple,

@@ -112,6 +112,20 @@ def _lists_not_headings(segments: list[Segment]) -> list[Segment]:
     return out
 
 
+def _reads_like_a_heading_question(text: str) -> bool:
+    """A line ending in "?" is a heading when it is short (at most 6 words: "What Is At
+    Stake?") or title-cased: at least two thirds of its words of four or more letters after
+    the first start with a capital ("Why this Visit is Significant?"). A sentence-case
+    question ("Will Japan really stand by Pakistan if India objects?") is text."""
+    if not text.rstrip("\"'”’)").endswith("?"):
+        return True
+    words = re.findall(r"[^\W\d_][\w’'-]*", text)
+    if len(words) <= 6:
+        return True
+    long_words = [w for w in words[1:] if len(w) >= 4]
+    return bool(long_words) and 3 * sum(w[0].isupper() for w in long_words) >= 2 * len(long_words)
+
+
 def _is_title_case(label: str) -> bool:
     """True when every word of four or more letters starts with a capital."""
     words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", label)]
@@ -147,7 +161,8 @@ def _body_unit(lines: list[_Line], text: str, rules: _Rules, first: bool) -> lis
         return [Segment("title", start, end, span)]
     if one_line and _n_words(span) <= settings.heading_max_words and \
             not _SENTENCE_END.search(span) and not span.endswith(":") and \
-            _starts_like_a_heading(span) and not _ends_with(span, rules.never_last):
+            _starts_like_a_heading(span) and not _ends_with(span, rules.never_last) and \
+            _reads_like_a_heading_question(span):
         return [Segment("heading", start, end, span)]
     if one_line:
         labelled = _labelled(lines[0], text, settings, part="list_item")

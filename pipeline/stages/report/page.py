@@ -190,6 +190,7 @@ class FramingTables:
     alignment: pd.DataFrame
     relationship: pd.DataFrame
     summary: pd.DataFrame
+    headlines: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                 frames_sentences: pd.DataFrame, tone_summary: pd.DataFrame,
                 stance: pd.DataFrame, stance_markers: pd.DataFrame, actors: pd.DataFrame,
                 alignment: pd.DataFrame, relationship: pd.DataFrame,
-                framing_summary: pd.DataFrame, *, report: ReportSettings,
+                framing_summary: pd.DataFrame, headline_frames: pd.DataFrame, *, report: ReportSettings,
                 compare: tuple[str, str], model: ModelSettings, parse: ParseSettings,
                 framing: FramingSettings, **figures: FigureFiles) -> dict[str, str]:
     """Stage function: groups the inputs the engine passes by name into one object per
@@ -220,7 +221,8 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         EntityTables(entities, entity_comparison),
         TopicTables(topics, topic_selection, doc_topics),
         FramingTables(keyness, frame_shares, frames_sentences, tone_summary, stance,
-                      stance_markers, actors, alignment, relationship, framing_summary),
+                      stance_markers, actors, alignment, relationship, framing_summary,
+                      headline_frames),
         figures, ReportOptions(report, tuple(compare), model, parse, framing))
 
 
@@ -407,6 +409,10 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
         "term_context": term_context,
         "frames_table": _table(frame_rows, ["frame", *compare], 20, "tables/frame_shares.csv",
                                {g: "share" for g in compare}),
+        "headline_table": _table(framed.headlines.assign(
+            frame=framed.headlines["primary_frame"].str.replace("_", " ")),
+            ["group", "doc_id", "part", "text", "frame"], settings.table_rows,
+            "tables/headline_frames.csv"),
         "tone_table": _table(tone_summary[tone_summary["level"] != "segment"],
                              ["level", "group", "doc_id", "part", "sentences", "mean_compound",
                               "mean_low", "mean_high", "positive_share", "negative_share"],
