@@ -190,7 +190,8 @@ class TopicSettings(Section):
 
 def _sides(v: tuple[str, ...]) -> tuple[str, ...]:
     if len(v) not in (0, 2) or len(set(v)) != len(v):
-        raise ValueError("must be [] (the two most-mentioned countries) or two different names")
+        raise ValueError("must be [] (the sides from the manifest, else inferred) or two "
+                         "different names")
     return v
 
 
@@ -199,6 +200,8 @@ class FramingSettings(Section):
 
     section: ClassVar[str] = "framing"
     sides: Annotated[Strings, AfterValidator(_sides)]
+    sides_min_sentences: Positive
+    sides_min_lead: Annotated[float, Field(ge=1.0)]
     heading_parts: Parts
     pos: PosTags
     actor_labels: Strings

@@ -46,6 +46,8 @@ BAD_INPUTS = {
             'label = "ORG"\naliases = "JICA"\n', encoding="utf-8"),
         r"entities.toml.*\[\[entity\]\] entry 1 \('Japan International Cooperation Agency'\) "
         r"'aliases' must be a list of strings, got 'JICA'"),
+    "manifest sides not a pair": (_manifest_edit('sides = ["Japan", "Pakistan"]', 'sides = ["Japan"]'),
+                                  r"Manifest key 'sides' must name two different countries"),
     "group without documents": (_manifest_edit('group = "op-ed"', 'group = "analysis"'),
                                 r"Group 'op-ed' in compare has no documents"),
 }

@@ -269,3 +269,44 @@ def test_headings_are_reported_apart_and_counted_in_no_rate(headed, nlp, tmp_pat
     totals = shares[shares.level == "group"].groupby("group")["total"].first()
     assert totals.to_dict() == {"overview": 5, "op-ed": 4}
     assert table(again, "headline_frames").empty
+
+
+def test_inferred_sides_are_said_and_marked(three_groups):
+    sides = table(three_groups, "sides")
+    assert set(sides.source) == {"inferred"}
+    assert sides.set_index("side").loc[["A", "B"], "country"].tolist() == ["Japan", "Pakistan"]
+    assert sides.note.iloc[0].startswith("inferred: Japan and Pakistan are the countries")
+    summary = table(three_groups, "framing_summary")
+    dependent = summary[summary.measure.isin(["relationship", "agency"])]
+    assert len(dependent) and set(dependent.depends_on_sides) == {"inferred"}
+    assert dependent.finding.str.contains("the sides are inferred, not declared").all()
+    assert set(summary[~summary.measure.isin(["relationship", "agency"])]
+               .depends_on_sides.fillna("")) == {""}
+    report = (three_groups / "report.html").read_text(encoding="utf-8")
+    assert "inferred: Japan and Pakistan are the countries the article bodies name most" in report
+
+
+SCATTERED = {
+    "many-1": ("overview", "France signed a deal with Germany.\n\nBrazil protested loudly.\n\n"
+               "Spain and Italy agreed on fishing quotas."),
+    "many-2": ("op-ed", "Kenya and Chile held talks.\n\nPeru welcomed the plan.\n\n"
+               "Norway sent a delegation to the meeting."),
+}
+
+
+def test_no_pair_of_countries_leads_so_relationship_measures_are_skipped(tmp_path, nlp, caplog):
+    corpus = write_corpus(tmp_path / "corpus", SCATTERED)
+    config = tmp_path / "config.toml"
+    config.write_text('[topics]\nmin_df = 1\nn_topics_range = [2, 2]\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="pipeline"):
+        Runner(STAGES, load_config(config), corpus, tmp_path / "out", nlp=nlp).run()
+    out = tmp_path / "out"
+    sides = table(out, "sides")
+    assert set(sides.source) == {"none"} and sides.side.isna().all()
+    assert "no pair of countries leads" in sides.note.iloc[0]
+    assert any("no pair of countries leads" in r.getMessage() for r in caplog.records)
+    assert table(out, "relationship").empty and table(out, "third_parties").empty
+    summary = table(out, "framing_summary")
+    assert not summary.measure.isin(["relationship", "agency"]).any()
+    assert "No relationship measures: no pair of countries leads" in \
+        (out / "report.html").read_text(encoding="utf-8")

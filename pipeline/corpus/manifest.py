@@ -49,6 +49,7 @@ class Corpus:
     manifest: Path
     documents: tuple[Document, ...]
     group_descriptions: dict[str, str] = field(default_factory=dict)
+    sides: tuple[str, ...] = ()  # the two sides of the relationship, if the manifest says
 
     @property
     def groups(self) -> list[str]:
@@ -89,7 +90,8 @@ def find_manifest(root: Path, settings: CorpusSettings) -> Path:
     )
 
 
-def _manifest_rows(manifest: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
+def _manifest_rows(manifest: Path
+                   ) -> tuple[list[dict[str, str]], dict[str, str], tuple[str, ...]]:
     raw = manifest.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -100,7 +102,7 @@ def _manifest_rows(manifest: Path) -> tuple[list[dict[str, str]], dict[str, str]
         ) from None
     if manifest.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))
-        return [dict(row) for row in reader], {}
+        return [dict(row) for row in reader], {}, ()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -118,8 +120,15 @@ def _manifest_rows(manifest: Path) -> tuple[list[dict[str, str]], dict[str, str]
     if not isinstance(groups, dict):
         raise CorpusError("Manifest key 'groups' must be a table of name = description",
                           where=str(manifest), fix="write [groups] then name = \"description\"")
+    sides = data.get("sides", [])
+    if not isinstance(sides, list) or len(sides) not in (0, 2) or not all(
+            isinstance(v, str) and v for v in sides) or len(set(sides)) != len(sides):
+        raise CorpusError(f"Manifest key 'sides' must name two different countries, got {sides!r}",
+                          where=str(manifest),
+                          fix='write sides = ["Japan", "Pakistan"] (canonical names from '
+                              'entities.csv), or leave it out to let the framing stage infer them')
     rows = [{k: "" if v is None else str(v) for k, v in d.items()} for d in docs]
-    return rows, {str(k): str(v) for k, v in groups.items()}
+    return rows, {str(k): str(v) for k, v in groups.items()}, tuple(sides)
 
 
 def decode_text(raw: bytes, where: str) -> str:
@@ -152,7 +161,7 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
     """
     root = Path(root)
     manifest = find_manifest(root, settings)
-    rows, group_descriptions = _manifest_rows(manifest)
+    rows, group_descriptions, sides = _manifest_rows(manifest)
     if not rows:
         raise CorpusError("Manifest lists no documents", where=str(manifest),
                           fix="add one entry per text file")
@@ -211,7 +220,7 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
         ))
     documents.sort(key=lambda d: d.doc_id)
     return Corpus(root=root, manifest=manifest, documents=tuple(documents),
-                  group_descriptions=group_descriptions)
+                  group_descriptions=group_descriptions, sides=sides)
 
 
 def check_compare(corpus: Corpus, compare: Sequence[str]) -> None:

@@ -19,6 +19,7 @@ left out of the group comparisons.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from spacy.tokens import Doc
 
 from pipeline.config import FramingSettings, ParseSettings
 from pipeline.corpus.lexicons import Lexicon
+from pipeline.corpus.manifest import Corpus
 from pipeline.nlp.cues import compile_cues
 from pipeline.nlp.docs import sentences_of
 from pipeline.nlp.roles import mention_role
@@ -66,6 +68,7 @@ from pipeline.stages.framing.summary import summary_table
 from pipeline.stages.framing.tone import tone_summary, tone_table
 from pipeline.stages.framing.units import BODY, COMMENT, HEADING, share_rows
 
+log = logging.getLogger(__name__)
 SENTENCE_COLUMNS = ["doc_id", "group", "scope", "segment_id", "part", "sentence_id",
                     "start_char", "end_char", "n_words", "position", "text"]
 _DIGITS = re.compile(r"\d")
@@ -153,7 +156,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             "places": places, "terms": term_table(term_rows)}
 
 
-def framing_tables(docs, sentences: pd.DataFrame, documents: pd.DataFrame,
+def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.DataFrame,
                    entities: pd.DataFrame, frames_lexicon: list[Lexicon],
                    stance_lexicon: list[Lexicon], stopwords_lexicon: list[Lexicon],
                    entities_lexicon: list[Lexicon], background_lexicon: list[Lexicon], *,
@@ -176,7 +179,10 @@ def framing_tables(docs, sentences: pd.DataFrame, documents: pd.DataFrame,
     frames_sent = sent[key + ["part", "start_char", "end_char"]].merge(collected["frames"], on=key)
     headlines = headline_table(sent, collected["frames"], HEADING)
     countries = known_countries(entities_lexicon)
-    sides = choose_sides(collected["places"], sent, settings, countries)
+    sides, sides_table = choose_sides(collected["places"], sent, settings, countries,
+                                      corpus.sides)
+    (log.info if sides.found else log.warning)("framing: sides of the relationship: %s",
+                                               sides.note)
     relation = relationship_labels(sent, collected["places"], sides, countries)
 
     body = sent[sent["scope"] == BODY].reset_index(drop=True)
@@ -212,6 +218,7 @@ def framing_tables(docs, sentences: pd.DataFrame, documents: pd.DataFrame,
             "tone": tone, "tone_summary": tone_summary(tone, sent, compare, settings),
             "stance": stance, "stance_markers": collected["markers"],
             "actors": actors, "actor_roles": roles, "relationship": relationship,
+            "sides": sides_table,
             "relationship_sentences": body_rel[key + ["relationship", "names_side_a",
                                                       "names_side_b", "third_parties"]],
             "third_parties": third_parties, "alignment": alignment,

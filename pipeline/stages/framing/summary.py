@@ -18,12 +18,13 @@ import pandas as pd
 from pipeline.config import FramingSettings
 from pipeline.nlp.evidence import evidence_text
 from pipeline.nlp.roles import AGENT, PATIENT
+from pipeline.stages.framing.relationship import Sides
 from pipeline.stats.streams import measure_stream
 from pipeline.stats.uncertainty import compare_groups
 
 SUMMARY_COLUMNS = ["rank", "measure", "category", "unit", "group_a", "value_a", "group_b",
                    "value_b", "difference", "ci_low", "ci_high", "p_value", "n_a", "n_b",
-                   "finding", "evidence"]
+                   "depends_on_sides", "finding", "evidence"]
 _STANCE_TEXT = {"attributed_speech": "attributions (reporting verbs, 'according to')",
                 "self_mentions": "self-mentions", "modal_verbs": "modal verbs"}
 _RELATION_TEXT = {
@@ -65,7 +66,8 @@ class _Builder:
         self.rows: list[dict] = []
 
     def add(self, measure: str, category: str, unit: str, table: pd.DataFrame, num: str,
-            den: str | None, describe, evidence: pd.DataFrame, min_n: int = 1) -> None:
+            den: str | None, describe, evidence: pd.DataFrame, min_n: int = 1,
+            sides: str = "") -> None:
         """One finding. ``describe(b, a)`` writes it from the two values: for shares as
         text with the counts behind them ("45% (9 of 20)"), else as numbers."""
         a, b = (table[table["group"] == g] for g in self.compare)
@@ -87,15 +89,18 @@ class _Builder:
             shown_a = f"{_pct(d.value_a)} ({_count(a[num])} of {len(a)})"
         else:
             shown_b, shown_a = d.value_b, d.value_a
+        caveat = ("; the sides are inferred, not declared: see sides.csv"
+                  if sides == "inferred" else "")
         finding = (f"{describe(shown_b, shown_a)} "
-                   f"({_interval_text(d.difference, d.ci_low, d.ci_high, d.p_value, unit)}).")
+                   f"({_interval_text(d.difference, d.ci_low, d.ci_high, d.p_value, unit)}"
+                   f"{caveat}).")
         self.rows.append({
             "measure": measure, "category": category, "unit": unit,
             "group_a": self.compare[0], "value_a": round(d.value_a, 6),
             "group_b": self.compare[1], "value_b": round(d.value_b, 6),
             "difference": round(d.difference, 6), "ci_low": _round(d.ci_low),
             "ci_high": _round(d.ci_high), "p_value": _round(d.p_value), "n_a": len(a),
-            "n_b": len(b), "finding": finding,
+            "n_b": len(b), "depends_on_sides": sides, "finding": finding,
             "evidence": evidence_text(shown, self.settings.evidence_per_finding)})
 
 
@@ -110,7 +115,7 @@ def _round(v: float) -> float:
 def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFrame,
                   markers: pd.DataFrame, relation: pd.DataFrame, roles: pd.DataFrame,
                   keyness: pd.DataFrame, alignment: pd.DataFrame, stance_categories: list[str],
-                  frame_names: list[str], sides: tuple[str, str], compare: tuple[str, str],
+                  frame_names: list[str], sides: Sides, compare: tuple[str, str],
                   settings: FramingSettings) -> pd.DataFrame:
     """The summary rows, ranked: smallest p-value first, then the largest standardised gap."""
     ga, gb = compare
@@ -151,28 +156,28 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                                                                    kind="stable"))
 
     r = base.merge(relation[key + ["relationship", "third_parties"]], on=key)
-    for category, text in _RELATION_TEXT.items():
+    for category, text in (_RELATION_TEXT.items() if sides.found else ()):
         flag = (r["third_parties"] != "") if category == "any_third_party" else \
             (r["relationship"] == category)
         r = r.assign(flag=flag.astype(float))
-        what = text.format(a=sides[0], b=sides[1])
+        what = text.format(a=sides.a, b=sides.b)
         build.add("relationship", category, "share", r, "flag", None,
                   lambda vb, va, what=what: f"The {gb} {what} in {vb} of its sentences, "
-                  f"the {ga} in {va}", r[r["flag"] == 1])
+                  f"the {ga} in {va}", r[r["flag"] == 1], sides=sides.source)
 
     acted = roles[roles["role"].isin([AGENT, PATIENT])].merge(base[key + ["group", "start_char",
                                                                           "end_char"]]
                                                               .rename(columns={
                                                                   "start_char": "s_start",
                                                                   "end_char": "s_end"}), on=key)
-    for actor in sides:
+    for actor in ((sides.a, sides.b) if sides.found else ()):
         g = acted[acted["actor"] == actor].assign(
             flag=lambda d: (d["role"] == AGENT).astype(float))
         ev = g[g["flag"] == 1].assign(start_char=g["s_start"], end_char=g["s_end"])
         build.add("agency", actor, "share", g, "flag", None,
                   lambda vb, va, actor=actor: f"{actor} is the agent (not the patient) in "
                   f"{vb} of its agent and patient roles in the {gb}, in {va} in the {ga}", ev,
-                  min_n=settings.agency_min_roles)
+                  min_n=settings.agency_min_roles, sides=sides.source)
 
     if not alignment.empty:
         al = alignment.assign(flag=alignment["aligned"].astype(float))
@@ -197,7 +202,7 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                 "group_a": ga, "value_a": row.rate_a, "group_b": gb, "value_b": row.rate_b,
                 "difference": round(row.rate_b - row.rate_a, 6), "ci_low": float("nan"),
                 "ci_high": float("nan"), "p_value": row.p, "n_a": row.count_a,
-                "n_b": row.count_b,
+                "n_b": row.count_b, "depends_on_sides": "",
                 "finding": f"'{row.term}' is {verdict}: {_times(row.count_a)} in the "
                            f"{ga} ({row.rate_a:.1f} per 1,000 words), {_times(row.count_b)} in the {gb} "
                            f"({row.rate_b:.1f}); log-odds z = {row.log_odds_z:+.2f}, "

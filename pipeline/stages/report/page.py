@@ -139,6 +139,14 @@ def _tone_words(tokens: pd.DataFrame, scores: np.ndarray, category: str) -> pd.D
     return tokens.loc[keep, ["doc_id", "start_char", "end_char"]]
 
 
+def _sides_of(sides: pd.DataFrame) -> dict:
+    """The two sides, how they were chosen and the note that says so (sides.csv)."""
+    first = sides.iloc[0]
+    names = {row.side: row.country for row in sides.itertuples() if row.side}
+    return {"a": names.get("A", ""), "b": names.get("B", ""), "source": first["source"],
+            "note": first["note"]}
+
+
 def _table(df: pd.DataFrame, columns: list[str], rows: int, csv: str,
            formats: dict[str, str] | None = None) -> dict:
     formats = formats or {}
@@ -191,6 +199,7 @@ class FramingTables:
     relationship: pd.DataFrame
     summary: pd.DataFrame
     headlines: pd.DataFrame
+    sides: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -211,7 +220,8 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                 frames_sentences: pd.DataFrame, tone_summary: pd.DataFrame,
                 stance: pd.DataFrame, stance_markers: pd.DataFrame, actors: pd.DataFrame,
                 alignment: pd.DataFrame, relationship: pd.DataFrame,
-                framing_summary: pd.DataFrame, headline_frames: pd.DataFrame, *, report: ReportSettings,
+                framing_summary: pd.DataFrame, headline_frames: pd.DataFrame,
+                sides: pd.DataFrame, *, report: ReportSettings,
                 compare: tuple[str, str], model: ModelSettings, parse: ParseSettings,
                 framing: FramingSettings, **figures: FigureFiles) -> dict[str, str]:
     """Stage function: groups the inputs the engine passes by name into one object per
@@ -222,7 +232,7 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         TopicTables(topics, topic_selection, doc_topics),
         FramingTables(keyness, frame_shares, frames_sentences, tone_summary, stance,
                       stance_markers, actors, alignment, relationship, framing_summary,
-                      headline_frames),
+                      headline_frames, sides),
         figures, ReportOptions(report, tuple(compare), model, parse, framing))
 
 
@@ -431,8 +441,7 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
                                       "share_low", "share_high"], 20, "tables/relationship.csv",
                                      {"share": "share", "share_low": "share",
                                       "share_high": "share"}),
-        "sides": (relationship["side_a"].iloc[0], relationship["side_b"].iloc[0])
-        if not relationship.empty else ("", ""),
+        "sides": _sides_of(framed.sides),
         "pairs": pairs, "only": only, "share_aligned": share_aligned,
     }
 
