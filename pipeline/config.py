@@ -207,6 +207,8 @@ class FramingSettings(Section):
     actor_labels: Strings
     agency_min_roles: Positive
     demonyms_name_countries: bool
+    stance_voice: Literal["author", "all"]
+    quote_min_words: Positive
     prior: Literal["corpus", "background"]
     prior_strength: Annotated[float, Field(ge=0.0)]
     z_threshold: Annotated[float, Field(ge=0.0)]

@@ -85,11 +85,14 @@ def test_stance_words_match_document_word_counts_and_comment_is_apart(bundled_ru
     documents = table(bundled_run, "documents").set_index("doc_id")
     for doc_id in (OPED, OVERVIEW):
         rows = stance[(stance.level == "document") & (stance.doc_id == doc_id)]
-        words = rows.groupby("part")["words"].agg(set)
+        words = rows[rows.voice == "all"].groupby("part")["words"].agg(set)
+        voices = rows[rows.marker == "hedges"].set_index(["part", "voice"])["words"]
+        assert voices["body", "author"] + voices["body", "quoted"] == voices["body", "all"]
         # the document's body words (documents.csv) are its body and heading sentences' words
         assert len(words["body"]) == len(words["heading"]) == 1
         assert min(words["body"]) + min(words["heading"]) == documents.loc[doc_id, "n_words"]
-    comment = stance[(stance.doc_id == OPED) & (stance.part == "comment")]
+    comment = stance[(stance.doc_id == OPED) & (stance.part == "comment") &
+                     (stance.voice == "all")]
     assert set(comment.words) == {documents.loc[OPED, "n_comment_words"]}
     groups = stance[stance.level == "group"]
     assert set(groups.part) == {"body"}
@@ -140,12 +143,18 @@ def test_small_corpus_measures_read_off_the_text(three_groups):
     assert set(third.country) == {"China", "India", "United States"}
     assert set(third.doc_id) == {"oped-1"}
     stance = table(three_groups, "stance")
-    rows = stance[(stance.level == "document") & (stance.doc_id == "oped-1") &
-                  (stance.part == "body")].set_index("marker")["count"]
+    body = stance[(stance.level == "document") & (stance.doc_id == "oped-1") &
+                  (stance.part == "body")]
+    rows = body[body.voice == "all"].set_index("marker")["count"]
     assert rows.index.is_unique
     oped = rows.get
     assert oped("self_mentions") == 1 and oped("questions") == 1
     assert oped("attributed_speech") == 1 and oped("boosters") >= 2  # believe, really (+ must)
+    # "must perhaps ..., said one analyst": the analyst's hedge, not the author's
+    own = body[body.voice == "author"].set_index("marker")["count"]
+    assert oped("hedges") >= 1 and own["hedges"] == 0 and own["self_mentions"] == 1
+    speakers = table(three_groups, "quoted_speakers")
+    assert set(speakers.speaker) == {"one analyst"} and set(speakers.verbs) == {"say (1)"}
     frames = table(three_groups, "frames_sentences")
     briefs = frames[frames.doc_id.str.startswith("brief")]
     assert (briefs.primary_frame == "economic").sum() >= 4
@@ -310,3 +319,23 @@ def test_no_pair_of_countries_leads_so_relationship_measures_are_skipped(tmp_pat
     assert not summary.measure.isin(["relationship", "agency"]).any()
     assert "No relationship measures: no pair of countries leads" in \
         (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_quoted_self_mentions_are_not_the_authors(bundled_run):
+    # the op-ed's "We" and "our" are inside the foreign minister's quotation
+    text = original_text(OPED)
+    markers = table(bundled_run, "stance_markers")
+    mine = markers[(markers.doc_id == OPED) & (markers.category == "self_mentions")]
+    assert len(mine) >= 2
+    for row in mine.itertuples():
+        paragraph_start = text.rfind("\n", 0, row.start_char)
+        assert "“" in text[paragraph_start:row.start_char]  # a quotation opened before it
+        assert (row.voice, row.speaker) == ("quoted", "Bilawal Bhutto Zardari")
+    stance = table(bundled_run, "stance")
+    group = stance[(stance.level == "group") & (stance.group == "op-ed") &
+                   (stance.marker == "self_mentions")].set_index("voice")["count"]
+    assert (group["author"], group["all"]) == (0, len(mine))
+    summary = table(bundled_run, "framing_summary")
+    assert "self_mentions" not in set(summary[summary.measure == "stance"].category)
+    speakers = table(bundled_run, "quoted_speakers")
+    assert "Bilawal Bhutto Zardari" in set(speakers.speaker)

@@ -154,9 +154,13 @@ def plot_tone_arcs(ax: Axes, tone: pd.DataFrame, groups: dict[str, str],
     return ax
 
 
-def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str]) -> Axes:
-    """Grouped bars: stance and hedging markers per 1,000 words of each group's body."""
+def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str],
+                      voice: str = "author") -> Axes:
+    """Grouped bars: stance and hedging markers per 1,000 words of each group's body, in
+    one voice (stance.csv ``voice``: the author's own words by default)."""
     rows = stance[stance["level"] == "group"]
+    if "voice" in rows:
+        rows = rows[rows["voice"] == voice]
     if rows.empty:
         return _empty(ax, "no markers")
     _grouped_barh(ax, rows, "marker", "per_1k_words", compare)
@@ -170,7 +174,8 @@ def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str]) 
         less = compare[0] if more == compare[1] else compare[1]
         title = (f"Largest gap: the {more} uses more {m.replace('_', ' ')}, "
                  f"{wide.loc[m, more]:.1f} per 1,000 words against {wide.loc[m, less]:.1f}")
-    ax.set_xlabel("markers per 1,000 words of article body")
+    whose = {"author": " in the author's own voice", "quoted": " quoted from others"}
+    ax.set_xlabel(f"markers per 1,000 words of article body{whose.get(voice, '')}")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return ax

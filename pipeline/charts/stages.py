@@ -100,7 +100,7 @@ def framing_charts(keyness: pd.DataFrame, frame_shares: pd.DataFrame, tone: pd.D
     arcs, (ax,) = new_figure(9, 4.5)
     plot_tone_arcs(ax, tone, groups, compare)
     rates, (ax,) = new_figure(9, 5)
-    plot_stance_rates(ax, stance, compare)
+    plot_stance_rates(ax, stance, compare, settings.stance_voice)
     agency, (ax,) = new_figure(9, 5)
     plot_actor_agency(ax, actors, compare, settings.chart_top_n)
     return {"distinctive_terms": bars, "fightin_words": scatter, "frame_share_bars": shares,

@@ -30,10 +30,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.config import FramingSettings, ParseSettings
+from pipeline.corpus.entity_lexicon import NAME_LABELS
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.corpus.manifest import Corpus
 from pipeline.nlp.cues import compile_cues
-from pipeline.nlp.docs import sentences_of
+from pipeline.nlp.docs import file_offsets, sentences_of
 from pipeline.nlp.roles import mention_role
 from pipeline.nlp.terms import (
     TermOptions,
@@ -67,6 +68,14 @@ from pipeline.stages.framing.stance import (
 from pipeline.stages.framing.summary import summary_table
 from pipeline.stages.framing.tone import tone_summary, tone_table
 from pipeline.stages.framing.units import BODY, COMMENT, HEADING, share_rows
+from pipeline.stages.framing.voice import (
+    AUTHOR,
+    opens_with_quote,
+    quoted_speakers,
+    reporting_verbs,
+    voice_map,
+    voice_table_of,
+)
 
 log = logging.getLogger(__name__)
 SENTENCE_COLUMNS = ["doc_id", "group", "scope", "segment_id", "part", "sentence_id",
@@ -86,19 +95,28 @@ def _mentions_by_doc(entities: pd.DataFrame, labels: Iterable[str]) -> dict[str,
 
 def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd.DataFrame,
                       groups: dict[str, str], *, frame_cues, stance_cues, terms: TermOptions,
-                      settings: FramingSettings, parse: ParseSettings) -> dict[str, pd.DataFrame]:
+                      settings: FramingSettings, parse: ParseSettings,
+                      texts: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
     """Per-sentence measures of every body and comment sentence (repeats once), and the
-    terms of the body sentences, in one pass over the parsed docs."""
+    terms of the body sentences, in one pass over the parsed docs. ``texts`` (the
+    documents' texts) tell whether a quote left open runs on into the next paragraph."""
     duplicates = set() if parse.keep_duplicates else duplicate_sentences(sentences)
     wanted = set(parse.body_parts) | {"comment"}
     actors_of = _mentions_by_doc(entities, settings.actor_labels)
     countries_of = _mentions_by_doc(country_mentions(entities, settings), ["GPE", "NORP"])
+    names_of = _mentions_by_doc(entities, NAME_LABELS)
+    reporting = reporting_verbs(stance_cues)
     rows, frame_rows, marker_rows, role_rows, place_rows, term_rows = [], [], [], [], [], []
+    voice_rows = []
     for doc in docs:
         info = doc.user_data
         if info["part"] not in wanted:
             continue
         doc_id, base = info["doc_id"], info["start_char"]
+        end_in_file = file_offsets(doc, 0, len(doc.text))[1]
+        runs_on = bool(texts) and opens_with_quote(texts.get(doc_id, "")[end_in_file:])
+        voices = voice_map(doc, reporting, names_of.get(doc_id, []),
+                           min_words=settings.quote_min_words, runs_on=runs_on)
         scope = (COMMENT if info["part"] == "comment" else
                  HEADING if info["part"] in settings.heading_parts else BODY)
         chunks = list(doc.noun_chunks) if scope == BODY and terms.noun_phrases else []
@@ -111,6 +129,9 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             key = (doc_id, sid)
             rows.append((doc_id, groups.get(doc_id, ""), scope, info["segment_id"], info["part"],
                          sid, start, end, n_words, 0.0, sent.text))
+            voice = voices.sentence(sent)
+            voice_rows.append((*key, voice.voice, voice.speaker, voice.verb, voice.cue,
+                               voice.quoted_words))
             if scope == BODY:
                 term_rows.extend(sentence_terms(doc, k, sent, terms, chunks))
             primary, scores, matches = sentence_frames(sent, frame_cues)
@@ -120,10 +141,13 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             for m in stance_matches:
                 span = doc[m.start:m.end]
                 marker_rows.append((*key, m.category, m.cue, base + span.start_char,
-                                    base + span.end_char, span.text))
+                                    base + span.end_char, span.text, *voices.token(m.start)))
             for category in RULE_CATEGORIES:
                 if counts[category]:
-                    marker_rows.append((*key, category, category, start, end, sent.text))
+                    # quoting is the author's act; a question is the voice of its sentence
+                    who = ((AUTHOR, "") if category == "quotations" else
+                           (voice.voice, voice.speaker))
+                    marker_rows.append((*key, category, category, start, end, sent.text, *who))
             for a, b, text, label, canonical, actor in actors_of.get(doc_id, []):
                 if start <= a and b <= end:
                     span = doc.char_span(a - base, b - base, alignment_mode="expand")
@@ -146,14 +170,19 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     frames = pd.DataFrame(frame_rows, columns=["doc_id", "sentence_id", "primary_frame", "cues",
                                                *frame_cues.categories])
     markers = pd.DataFrame(marker_rows, columns=["doc_id", "sentence_id", "category", "marker",
-                                                 "start_char", "end_char", "text"])
+                                                 "start_char", "end_char", "text", "voice",
+                                                 "speaker"])
+    voice_table = pd.DataFrame(voice_rows, columns=["doc_id", "sentence_id", "voice", "speaker",
+                                                    "verb", "cue", "quoted_words"])
+    sent_table = sent_table.merge(voice_table[["doc_id", "sentence_id", "quoted_words"]],
+                                  on=["doc_id", "sentence_id"], how="left")
     roles = pd.DataFrame(role_rows, columns=["doc_id", "sentence_id", "start_char", "end_char",
                                              "text", "label", "canonical", "actor", "role", "verb",
                                              "voice", "via"])
     places = pd.DataFrame(place_rows, columns=["doc_id", "sentence_id", "start_char", "end_char",
                                                "text", "actor"])
     return {"sentences": sent_table, "frames": frames, "markers": markers, "roles": roles,
-            "places": places, "terms": term_table(term_rows)}
+            "places": places, "terms": term_table(term_rows), "voices": voice_table}
 
 
 def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.DataFrame,
@@ -171,7 +200,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
     collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,
                                   stance_cues=stance_cues, terms=terms, settings=settings,
-                                  parse=parse)
+                                  parse=parse, texts={d.doc_id: d.text for d in corpus.documents})
     sent = collected["sentences"]
     key = ["doc_id", "sentence_id"]
     tone = tone_table(sent, settings.tone_threshold)
@@ -196,6 +225,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
                                                                 settings)
 
     stance = stance_table(collected["markers"], sent, stance_cues.categories, compare)
+    voices = voice_table_of(collected["voices"], sent)
     occurrences = collected["terms"]
     counts, words_a, words_b = keyness_counts(occurrences, sent, compare)
     background = background_counts(background_lexicon, settings)
@@ -209,7 +239,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
                                 collected["places"], compare, settings)
     summary = summary_table(
         body=body, frames=body_frames, tone=tone, markers=collected["markers"],
-        relation=body_rel, roles=roles, keyness=keyness, alignment=alignment,
+        relation=body_rel, roles=roles, keyness=keyness, alignment=alignment, voices=voices,
         stance_categories=[*stance_cues.categories, *RULE_CATEGORIES], frame_names=frame_names,
         sides=sides, compare=compare, settings=settings)
 
@@ -218,7 +248,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
             "tone": tone, "tone_summary": tone_summary(tone, sent, compare, settings),
             "stance": stance, "stance_markers": collected["markers"],
             "actors": actors, "actor_roles": roles, "relationship": relationship,
-            "sides": sides_table,
+            "sides": sides_table, "voices": voices, "quoted_speakers": quoted_speakers(voices),
             "relationship_sentences": body_rel[key + ["relationship", "names_side_a",
                                                       "names_side_b", "third_parties"]],
             "third_parties": third_parties, "alignment": alignment,

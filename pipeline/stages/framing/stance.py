@@ -48,14 +48,25 @@ def sentence_stance(sentence: Span, cues: CueSet) -> tuple[Counter, list[CueMatc
     return counts, matches
 
 
+VOICES = ("author", "quoted", "all")
+
+
 def stance_table(markers: pd.DataFrame, sent: pd.DataFrame, categories: list[str],
                   compare: tuple[str, str]) -> pd.DataFrame:
-    """Counts and rates per 1,000 words per category, per document and scope, and per group."""
+    """Counts and rates per 1,000 words per category and voice (the author's words, the
+    quoted words, all words), per document and scope, and per group.
+
+    ``sent`` needs ``n_words`` and ``quoted_words``; ``markers`` a ``voice`` column."""
     all_categories = [*categories, *RULE_CATEGORIES]
-    m = markers.merge(sent[["doc_id", "sentence_id", "scope", "group"]],
-                      on=["doc_id", "sentence_id"])
-    doc_key = ["group", "doc_id", "scope"]
-    words = sent.groupby(doc_key)["n_words"].sum()
+    base = sent[["doc_id", "sentence_id", "scope", "group"]]
+    words_of = {"author": sent["n_words"] - sent["quoted_words"],
+                "quoted": sent["quoted_words"], "all": sent["n_words"]}
+    long = pd.concat([base.assign(voice=v, words=words_of[v]) for v in VOICES],
+                     ignore_index=True)
+    m = markers.merge(base, on=["doc_id", "sentence_id"])
+    m = pd.concat([m, m.assign(voice="all")], ignore_index=True)
+    doc_key = ["group", "doc_id", "scope", "voice"]
+    words = long.groupby(doc_key)["words"].sum()
     counts = m.groupby([*doc_key, "category"]).size()
     full = pd.MultiIndex.from_tuples([(*k, c) for k in words.index for c in all_categories],
                                      names=[*doc_key, "category"])
@@ -63,19 +74,21 @@ def stance_table(markers: pd.DataFrame, sent: pd.DataFrame, categories: list[str
     doc_rows["words"] = words.reindex(pd.MultiIndex.from_frame(doc_rows[doc_key])).to_numpy()
     doc_rows.insert(0, "level", "document")
     body = doc_rows[(doc_rows["scope"] == BODY) & doc_rows["group"].isin(compare)]
-    group_rows = body.groupby(["group", "category"], sort=False)[["count", "words"]].sum() \
-        .reset_index()
+    group_rows = body.groupby(["group", "voice", "category"], sort=False)[["count", "words"]] \
+        .sum().reset_index()
     order = {c: i for i, c in enumerate(all_categories)}
+    voice_order = {v: i for i, v in enumerate(VOICES)}
     group_rows = group_rows.assign(level="group", doc_id="", scope=BODY,
                                    _g=group_rows["group"].map({g: i for i, g in enumerate(compare)}),
-                                   _c=group_rows["category"].map(order))
-    doc_rows = doc_rows.assign(_c=doc_rows["category"].map(order))
-    out = pd.concat([doc_rows.sort_values([*doc_key, "_c"], kind="stable"),
-                     group_rows.sort_values(["_g", "_c"], kind="stable")], ignore_index=True)
+                                   _c=group_rows["category"].map(order),
+                                   _v=group_rows["voice"].map(voice_order))
+    doc_rows = doc_rows.assign(_c=doc_rows["category"].map(order),
+                               _v=doc_rows["voice"].map(voice_order))
+    out = pd.concat([doc_rows.sort_values(["group", "doc_id", "scope", "_v", "_c"], kind="stable"),
+                     group_rows.sort_values(["_g", "_v", "_c"], kind="stable")], ignore_index=True)
     out["per_1k_words"] = np.where(out["words"] > 0,
                                    (1000 * out["count"] / out["words"].where(out["words"] > 0, 1))
                                    .round(4), 0.0)
     out = out.rename(columns={"scope": "part", "category": "marker"})
-    return out[["level", "group", "doc_id", "part", "marker", "count", "words",
+    return out[["level", "group", "doc_id", "part", "voice", "marker", "count", "words",
                 "per_1k_words"]].astype({"count": int, "words": int})
-

@@ -116,7 +116,7 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                   markers: pd.DataFrame, relation: pd.DataFrame, roles: pd.DataFrame,
                   keyness: pd.DataFrame, alignment: pd.DataFrame, stance_categories: list[str],
                   frame_names: list[str], sides: Sides, compare: tuple[str, str],
-                  settings: FramingSettings) -> pd.DataFrame:
+                  settings: FramingSettings, voices: pd.DataFrame | None = None) -> pd.DataFrame:
     """The summary rows, ranked: smallest p-value first, then the largest standardised gap."""
     ga, gb = compare
     build = _Builder(compare, settings)
@@ -143,16 +143,21 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                   f"the {ga} {va}",
                   t.sort_values("compound", ascending=(sign < 0), kind="stable").query("flag == 1"))
 
-    counts = markers.groupby(key + ["category"]).size().unstack(fill_value=0)
+    own = settings.stance_voice == "author" and "voice" in markers
+    counted = markers[markers["voice"] == "author"] if own else markers
+    counts = counted.groupby(key + ["category"]).size().unstack(fill_value=0)
     s = base.copy()
-    s["per_k"] = s["n_words"] / 1000.0
+    words = s["n_words"] - s["quoted_words"].fillna(0) if own and "quoted_words" in s \
+        else s["n_words"]
+    s["per_k"] = words / 1000.0
+    whose = " in the author's own voice" if own else ""
     for category in stance_categories:
         col = counts[category] if category in counts else pd.Series(dtype=float)
         s["n"] = [float(col.get(k, 0)) for k in zip(s["doc_id"], s["sentence_id"], strict=True)]
         label = _STANCE_TEXT.get(category, category.replace("_", " "))
         build.add("stance", category, "per 1,000 words", s, "n", "per_k",
-                  lambda vb, va, label=label: f"The {gb} has {vb:.1f} {label} per 1,000 words, "
-                  f"the {ga} {va:.1f}", s[s["n"] > 0].sort_values("n", ascending=False,
+                  lambda vb, va, label=label: f"The {gb} has {vb:.1f} {label} per 1,000 words"
+                  f"{whose}, the {ga} {va:.1f}", s[s["n"] > 0].sort_values("n", ascending=False,
                                                                    kind="stable"))
 
     r = base.merge(relation[key + ["relationship", "third_parties"]], on=key)

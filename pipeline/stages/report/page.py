@@ -200,6 +200,7 @@ class FramingTables:
     summary: pd.DataFrame
     headlines: pd.DataFrame
     sides: pd.DataFrame
+    speakers: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                 stance: pd.DataFrame, stance_markers: pd.DataFrame, actors: pd.DataFrame,
                 alignment: pd.DataFrame, relationship: pd.DataFrame,
                 framing_summary: pd.DataFrame, headline_frames: pd.DataFrame,
-                sides: pd.DataFrame, *, report: ReportSettings,
+                sides: pd.DataFrame, quoted_speakers: pd.DataFrame, *, report: ReportSettings,
                 compare: tuple[str, str], model: ModelSettings, parse: ParseSettings,
                 framing: FramingSettings, **figures: FigureFiles) -> dict[str, str]:
     """Stage function: groups the inputs the engine passes by name into one object per
@@ -232,7 +233,7 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         TopicTables(topics, topic_selection, doc_topics),
         FramingTables(keyness, frame_shares, frames_sentences, tone_summary, stance,
                       stance_markers, actors, alignment, relationship, framing_summary,
-                      headline_frames, sides),
+                      headline_frames, sides, quoted_speakers),
         figures, ReportOptions(report, tuple(compare), model, parse, framing))
 
 
@@ -428,7 +429,15 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
                               "mean_low", "mean_high", "positive_share", "negative_share"],
                              settings.table_rows, "tables/tone_summary.csv",
                              {"positive_share": "share", "negative_share": "share"}),
-        "stance_table": _table(stance[stance["level"] == "group"].pivot_table(
+        "stance_voice": options.framing.stance_voice,
+        "speakers_table": _table(framed.speakers.sort_values(["quoted_words", "doc_id"],
+                                                             ascending=[False, True],
+                                                             kind="stable"),
+                                 ["group", "doc_id", "speaker", "sentences", "quoted_words",
+                                  "verbs"], settings.table_rows, "tables/quoted_speakers.csv"),
+        "stance_table": _table(stance[(stance["level"] == "group")
+                                      & (stance["voice"] == options.framing.stance_voice)]
+                               .pivot_table(
             index="marker", columns="group", values="per_1k_words").reindex(
             columns=list(compare)).reset_index(), ["marker", *compare], 20, "tables/stance.csv"),
         "actors_table": _table(framed.actors.sort_values("mentions", ascending=False,
