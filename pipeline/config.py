@@ -138,6 +138,12 @@ class IngestSettings(Section):
     boilerplate_patterns: Patterns
     comment_start_patterns: Patterns
     reply_form_patterns: Patterns
+    detect_replies: bool
+    reply_min_run: Positive
+    reply_min_body: Positive
+    reply_reference_patterns: Patterns
+    reply_opener_patterns: Patterns
+    reply_signoff_patterns: Patterns
 
 
 class ParseSettings(Section):

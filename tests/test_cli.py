@@ -48,6 +48,8 @@ BAD_INPUTS = {
         r"'aliases' must be a list of strings, got 'JICA'"),
     "manifest sides not a pair": (_manifest_edit('sides = ["Japan", "Pakistan"]', 'sides = ["Japan"]'),
                                   r"Manifest key 'sides' must name two different countries"),
+    "comments_start not a pattern": (_manifest_edit('group = "op-ed"', 'group = "op-ed"\ncomments_start = "(("'),
+                                     r"comments_start '\(\(' is not a valid regular expression"),
     "group without documents": (_manifest_edit('group = "op-ed"', 'group = "analysis"'),
                                 r"Group 'op-ed' in compare has no documents"),
 }

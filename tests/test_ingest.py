@@ -134,3 +134,59 @@ def test_a_question_is_a_heading_only_when_short_or_title_cased(config):
     assert found["What Is At Stake?"] == "heading"
     assert found["Why this Visit is Significant for Both Sides?"] == "heading"
     assert found["Will Japan really stand by Pakistan if India objects?"] == "paragraph"
+
+
+ARTICLE = ("Japan and Pakistan Deepen Ties\n\nBy Ayesha Khan\n\n"
+           "Japan and Pakistan signed a new trade agreement on Monday, officials said.\n\n"
+           "The deal cuts tariffs on textiles and machinery.\n\n"
+           "Analysts expect exports to grow over the next five years.\n\n"
+           "Both governments promised further talks in the autumn.\n\n")
+REPLIES = ("Great article, very balanced.\n\n"
+           "I disagree with Ms Khan. Pakistan gives away too much in this deal.\n\n"
+           "Exports never grow as fast as promised.\n\n"
+           "This piece ignores the farmers who will lose out.\nImran, Lahore\n")
+
+
+def test_unmarked_reader_replies_at_the_end_are_comments_with_their_cues(config):
+    rows = segment_document(ARTICLE + REPLIES, config.ingest)
+    comments = [r for r in rows if r.part == "comment"]
+    assert [c.text.split("\n")[0] for c in comments] == [
+        "Great article, very balanced.",
+        "I disagree with Ms Khan. Pakistan gives away too much in this deal.",
+        "Exports never grow as fast as promised.",
+        "This piece ignores the farmers who will lose out."]
+    cues = [c.cue for c in comments]
+    assert "agreement or disagreement opener" in cues[0]
+    assert "names the article's author" in cues[1] and "first person" in cues[1]
+    assert cues[2] == "reply cues: between two replies"
+    assert "refers to the article" in cues[3] and "sign-off with a name and place" in cues[3]
+    body = [r.text for r in rows if r.part == "paragraph"]
+    assert len(body) == 4 and body[-1].startswith("Both governments")
+    from pipeline.config import IngestSettings
+
+    plain = segment_document(ARTICLE + REPLIES, IngestSettings(detect_replies=False))
+    assert not any(r.part == "comment" for r in plain)
+
+
+def test_an_article_that_ends_in_the_first_person_keeps_its_ending(config):
+    text = ARTICLE + "I believe Japan should act now.\n\nIn my view, the deal is fair.\n"
+    assert not any(r.part == "comment" for r in segment_document(text, config.ingest))
+
+
+def test_comments_start_in_the_manifest_by_pattern_or_line(tmp_path, config):
+    from pipeline.stages.ingest.segments import segment_table
+
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "a.txt").write_text(ARTICLE + "Exports will not grow.\n\nNor will jobs.\n",
+                                encoding="utf-8")
+    lines = (ARTICLE + "Exports").splitlines()
+    for value, expected in (("^exports will not", 2), (str(len(lines)), 2)):
+        (root / "manifest.toml").write_text(
+            f'[[documents]]\ndoc_id = "a"\npath = "a.txt"\ngroup = "x"\n'
+            f'comments_start = "{value}"\n', encoding="utf-8")
+        table = segment_table(load_corpus(root, config.corpus), config.ingest)
+        comments = table[table.part == "comment"]
+        assert len(comments) == expected
+        assert set(comments.comment_cue) == {"manifest comments_start"}
+        assert comments.text.iloc[0] == "Exports will not grow."

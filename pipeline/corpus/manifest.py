@@ -23,7 +23,7 @@ from pathlib import Path
 from pipeline.config import CorpusSettings
 from pipeline.errors import CorpusError, did_you_mean
 
-OPTIONAL_FIELDS = ("title", "source", "date", "notes")
+OPTIONAL_FIELDS = ("title", "source", "date", "notes", "comments_start")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Document:
     source: str = ""
     date: str = ""
     notes: str = ""
+    comments_start: str = ""  # where reader replies begin: a line number or a pattern
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ class Corpus:
         """sha256 of the manifest and of every document file, for caching and run.json."""
         out = {self.manifest.name: hashlib.sha256(self.manifest.read_bytes()).hexdigest()}
         out.update({d.path: d.sha256 for d in self.documents})
-        resolved = [(d.doc_id, d.path, d.group, d.title, d.source, d.date, d.notes)
-                    for d in self.documents]
+        resolved = [(d.doc_id, d.path, d.group, d.title, d.source, d.date, d.notes,
+                     d.comments_start) for d in self.documents]
         out["(resolved metadata)"] = hashlib.sha256(repr(resolved).encode()).hexdigest()
         return out
 

@@ -24,8 +24,17 @@ import pandas as pd
 
 from pipeline.config import IngestSettings
 from pipeline.corpus.manifest import Corpus
+from pipeline.stages.ingest.replies import (
+    ReplyRules,
+    byline_names,
+    declared_start,
+    detect_reply_run,
+)
 
-SEGMENT_COLUMNS = ["doc_id", "segment_id", "part", "start_char", "end_char", "text"]
+SEGMENT_COLUMNS = ["doc_id", "segment_id", "part", "start_char", "end_char", "text",
+                   "comment_cue"]
+AFTER_COMMENT_LINE = "after a comment-section line"
+DECLARED = "manifest comments_start"
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣●○■□*+–—-]|\d{1,3}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!;,]['\"’”)\]]*$")
@@ -42,6 +51,7 @@ class Segment:
     start_char: int
     end_char: int
     text: str
+    cue: str = ""  # for comments: what marked them as reader comments
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,11 @@ class _Rules:
         self.comment_start = compile_all(settings.comment_start_patterns)
         self.reply_form = compile_all(settings.reply_form_patterns)
         self.never_last = frozenset(w.lower() for w in settings.heading_never_ends_with)
+        self.replies = ReplyRules(
+            compile_all(settings.reply_reference_patterns),
+            compile_all(settings.reply_opener_patterns),
+            tuple(re.compile(p) for p in settings.reply_signoff_patterns),  # capitals matter
+            settings.reply_min_run, settings.reply_min_body)
 
 
 def _body_unit(lines: list[_Line], text: str, rules: _Rules, first: bool) -> list[Segment]:
@@ -186,17 +201,22 @@ def _labelled(line: _Line, text: str, settings: IngestSettings, part: str) -> li
     return [Segment(part, line.start, line.end, line.core)]
 
 
-def segment_document(text: str, settings: IngestSettings) -> list[Segment]:
+def segment_document(text: str, settings: IngestSettings,
+                     comments_start: int | None = None) -> list[Segment]:
     """Split one document's text into typed segments, in reading order.
 
     Regions: the article body; after a comment-section line ("One thought on …")
-    the reader comments; after a reply-form line ("Leave a Reply") everything is
-    boilerplate. Furniture lines are boilerplate wherever they stand.
+    or from ``comments_start`` (a file offset, from the manifest) the reader
+    comments; after a reply-form line ("Leave a Reply") everything is
+    boilerplate. Furniture lines are boilerplate wherever they stand. Without
+    either, a trailing run of reader replies is detected
+    (:mod:`pipeline.stages.ingest.replies`) when ``detect_replies`` is on.
     """
     rules = _Rules(settings)
     segments: list[Segment] = []
     region = "body"
     seen_body = False
+    cue = ""
     for block in _blocks(text):
         run: list[_Line] = []
 
@@ -206,7 +226,7 @@ def segment_document(text: str, settings: IngestSettings) -> list[Segment]:
                 return
             if region == "comments":
                 start, end = run[0].start, run[-1].end
-                segments.append(Segment("comment", start, end, text[start:end]))
+                segments.append(Segment("comment", start, end, text[start:end], cue))
             else:
                 first = not any(s.part in ("title", "heading", "paragraph", "list_item")
                                 for s in segments)
@@ -217,12 +237,16 @@ def segment_document(text: str, settings: IngestSettings) -> list[Segment]:
 
         for line in block:
             core = line.core
+            if region == "body" and comments_start is not None and line.start >= comments_start:
+                flush()
+                region, cue = "comments", DECLARED
             if region == "form":
                 kind = "boilerplate"
             elif _matches(rules.reply_form, core):
                 kind, region = "boilerplate", "form"
             elif _matches(rules.comment_start, core):
                 kind, region = "boilerplate", "comments"
+                cue = cue or AFTER_COMMENT_LINE
             elif _matches(rules.boilerplate, core):
                 kind = "boilerplate"
             elif region == "body" and not seen_body and _matches(rules.byline, core):
@@ -238,15 +262,38 @@ def segment_document(text: str, settings: IngestSettings) -> list[Segment]:
             flush()
             segments.append(Segment(kind, line.start, line.end, core))
         flush()
-    return _lists_not_headings(segments)
+    segments = _lists_not_headings(segments)
+    if settings.detect_replies and region == "body":
+        segments = _detected_replies(segments, rules)
+    return segments
+
+
+_ARTICLE_PARTS = ("heading", "paragraph", "list_item")
+
+
+def _detected_replies(segments: list[Segment], rules: _Rules) -> list[Segment]:
+    """Mark a trailing run of reader replies ``comment``, with the cues that fired."""
+    units = [i for i, s in enumerate(segments) if s.part in _ARTICLE_PARTS]
+    bylines = [s.text for s in segments if s.part == "byline"]
+    authors = frozenset().union(*(byline_names(b) for b in bylines)) if bylines else frozenset()
+    start, cues = detect_reply_run([segments[i].text for i in units], rules.replies, authors)
+    out = list(segments)
+    for i, found in zip(units[start:], cues, strict=True):
+        s = out[i]
+        out[i] = Segment("comment", s.start_char, s.end_char, s.text,
+                         "reply cues: " + "; ".join(found))
+    return out
 
 
 def segment_table(corpus: Corpus, settings: IngestSettings) -> pd.DataFrame:
     """All segments of all documents: one row each, ``segment_id`` counted per document."""
     rows = []
     for doc in corpus.documents:
-        for i, seg in enumerate(segment_document(doc.text, settings)):
-            rows.append((doc.doc_id, i, seg.part, seg.start_char, seg.end_char, seg.text))
+        start = declared_start(doc.text, doc.comments_start,
+                               f"{corpus.manifest}, document '{doc.doc_id}'")
+        for i, seg in enumerate(segment_document(doc.text, settings, start)):
+            rows.append((doc.doc_id, i, seg.part, seg.start_char, seg.end_char, seg.text,
+                         seg.cue))
     return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
 
 

@@ -332,8 +332,9 @@ def _corpus_section(texts: CorpusTables, options: ReportOptions) -> dict:
             "doc_id", "group", "title", "n_words", "n_sentences", "n_duplicate_sentences",
             "flesch_reading_ease", "mtld", "n_comment_words"] if c in documents],
             settings.table_rows, "tables/documents.csv"),
-        "excluded": _table(excluded.assign(text=excluded["text"].str.slice(0, 90)),
-                           ["doc_id", "part", "text"], settings.table_rows,
+        "excluded": _table(excluded.assign(text=excluded["text"].str.slice(0, 90),
+                                           why=excluded.get("comment_cue", "")),
+                           ["doc_id", "part", "text", "why"], settings.table_rows,
                            "tables/segments.csv"),
     }
 
