@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(stages)
     evaluate = sub.add_parser("evaluate-entities", help=COMMANDS["evaluate-entities"],
                               description=COMMANDS["evaluate-entities"])
-    evaluate.add_argument("gold", type=Path, help="JSONL gold file (see pipeline/evaluation.py)")
+    evaluate.add_argument("gold", type=Path, help="JSONL gold file (see pipeline/stages/entities/evaluation.py)")
     _common(evaluate)
     return parser
 

@@ -351,3 +351,61 @@ def test_groups_are_the_sorted_runs_of_equal_keys_and_majority_breaks_ties_by_na
     assert _majority_label(["ORG", "PERSON", "PERSON"]) == "PERSON"
     assert _majority_label(["PERSON", "ORG"]) == "ORG"  # a tie: the first name
     assert _majority_label(["ORG", "PERSON"], [1, 3]) == "PERSON"  # weighted by mentions
+
+
+def test_amount_bounds_and_periods_named_with_a(nlp):
+    doc = nlp.make_doc("It sold for less than $10bn and at least £1.5bn within a decade.")
+    words = [t.text for t in doc]
+    less, at, a = words.index("less"), words.index("at"), words.index("a")
+    assert clean_span(span(doc, less, less + 4, "MONEY")).text == "$10bn"
+    assert clean_span(span(doc, at, at + 4, "MONEY")).text == "£1.5bn"
+    assert clean_span(span(doc, a, a + 2, "DATE")).text == "a decade"  # "a" is one here
+    assert clean_span(span(doc, a, a + 2, "ORG")).text == "decade"
+
+
+def test_vague_periods_are_not_dates(nlp):
+    from pipeline.stages.entities.spans import vague_period
+
+    doc = nlp.make_doc("over the years , within days , in 2005 , a year , the present day")
+    assert vague_period(span(doc, 1, 3, "DATE")) and vague_period(span(doc, 5, 6, "DATE"))
+    assert vague_period(span(doc, 13, 16, "DATE"))
+    assert not vague_period(span(doc, 8, 9, "DATE")) and not vague_period(span(doc, 10, 12, "DATE"))
+
+
+def test_a_name_after_a_title_is_a_person(nlp):
+    from pipeline.stages.entities.spans import after_a_title
+
+    doc = nlp.make_doc("Mr Camus met Dr. Forgeard in Paris")
+    titles = frozenset({"Mr", "Dr"})
+    assert after_a_title(span(doc, 1, 2, "NORP"), titles).label_ == "PERSON"
+    assert after_a_title(span(doc, 4, 5, "ORG"), titles).label_ == "PERSON"
+    assert after_a_title(span(doc, 6, 7, "GPE"), titles).label_ == "GPE"
+
+
+@pytest.mark.parametrize("text,name,expected", [
+    ("Shares in oil giant Yukos fell sharply.", "Yukos", True),
+    ("It was sold to a firm called Baikal last year.", "Baikal", True),
+    ("Companies such as Yukos paid back taxes.", "Yukos", True),
+    ("He told the Kommersant newspaper that prices would rise.", "Kommersant", True),
+    ("Israeli firms won free access to American markets.", "Israeli", False),
+    ("Mr Gref met Yukos managers on Monday.", "Gref", False),
+])
+def test_the_text_can_call_a_name_an_organisation(nlp, text, name, expected):
+    from pipeline.corpus.entity_lexicon import organisation_heads
+    from pipeline.corpus.lexicons import PACKAGE_DATA, read_lexicon_file
+    from pipeline.stages.entities.spans import named_as_organisation
+
+    path = PACKAGE_DATA / "entities.toml"
+    heads = organisation_heads([Lexicon(str(path), read_lexicon_file(path))])
+    doc = nlp(text)
+    start = text.index(name)
+    assert named_as_organisation(doc.char_span(start, start + len(name)), heads) is expected
+
+
+def test_an_organisation_named_so_once_is_one_in_the_whole_document():
+    from pipeline.stages.entities.corrections import organisations_by_head_noun
+
+    out = organisations_by_head_noun([m("Yukos", "ORG", 10, source="head_noun"),
+                                      m("Yukos", "PERSON", 50), m("Yukos", "PERSON", 70,
+                                                                   doc_id="other")])
+    assert [x.label for x in out] == ["ORG", "ORG", "PERSON"]

@@ -79,6 +79,15 @@ def generic_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> f
     return frozenset(words)
 
 
+def organisation_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True
+                       ) -> frozenset[str]:
+    """Nouns that call the name beside them an organisation ("oil giant", "newspaper")."""
+    words: set[str] = set()
+    for lexicon in _chosen(lexicons, use_general):
+        words.update(w.lower() for w in lexicon.data.get("organisation_heads", []))
+    return frozenset(words)
+
+
 def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
     """Titles before names ("Mr", "Dr") from the lexicon files' ``person_titles`` lists."""
     titles: set[str] = set()

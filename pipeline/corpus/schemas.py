@@ -54,6 +54,7 @@ class MetonymCues(_Strict):
 class EntitiesFile(_Strict):
     person_titles: Words = []
     generic_heads: Words = []
+    organisation_heads: Words = []
     metonyms: MetonymCues = MetonymCues()
     demonyms: dict[str, str] = {}
     entity: list[EntityEntry] = []

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pipeline.config import EntitySettings
 from pipeline.corpus.entity_lexicon import NAME_LABELS, LexiconEntry
 from pipeline.stages.entities.abbreviations import find_abbreviations
-from pipeline.stages.entities.ruler import sentence_at, word_pattern
+from pipeline.stages.entities.ruler import HEAD_NOUN, sentence_at, word_pattern
 from pipeline.stages.entities.spans import Mention
 
 HEADING_PARTS = ("title", "heading")
@@ -220,13 +220,21 @@ def alias_persons(mentions: list[Mention], *, corpus_wide: bool) -> list[Mention
 
 
 
+def organisations_by_head_noun(mentions: list[Mention]) -> list[Mention]:
+    """A name the text calls an organisation once ("oil giant Yukos": source ``head_noun``)
+    is an ORG in all of that document's model mentions of it ("the sale of Yukos")."""
+    named = {(m.doc_id, m.text) for m in mentions if m.source == HEAD_NOUN}
+    return [replace(m, label="ORG") if m.source == "model" and (m.doc_id, m.text) in named
+            else m for m in mentions]
+
+
 def one_label_per_document(mentions: list[Mention]) -> list[Mention]:
     """The same name within one document is one kind of entity: mentions of a text that
     the model labels differently in one document take the label most of them have there
     (one sense per discourse, Gale, Church & Yarowsky 1992); ties are left alone."""
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for m in mentions:
-        if m.label in NAME_LABELS and m.source == "model":
+        if m.label in NAME_LABELS and m.source in ("model", HEAD_NOUN):
             votes[(m.doc_id, m.text)][m.label] += 1
     out = []
     for m in mentions:
@@ -248,7 +256,7 @@ def label_agreement(mentions: list[Mention]) -> list[Mention]:
     singular ("Pakistani") is a NORP mention in the corpus.
     """
     norp = {m.text for m in mentions if m.label == "NORP"}
-    mentions = one_label_per_document(mentions)
+    mentions = one_label_per_document(organisations_by_head_noun(mentions))
     out = []
     for m in mentions:
         if m.label in NAME_LABELS and not any(c.isupper() for c in m.text):

@@ -53,6 +53,7 @@ from pipeline.corpus.entity_lexicon import (
     demonyms,
     generic_heads,
     lexicon_entries,
+    organisation_heads,
     person_titles,
     place_cues,
 )
@@ -82,7 +83,8 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
                     nlp: Language, settings: EntitySettings,
                     titles: frozenset[str] = frozenset(),
                     generic_heads: frozenset[str] = frozenset(),
-                    places: PlaceCues | None = None) -> list[Mention]:
+                    places: PlaceCues | None = None,
+                    org_heads: frozenset[str] = frozenset()) -> list[Mention]:
     """All corrected mentions of the corpus, in document order."""
     labels = set(settings.labels)
     if not settings.corrections:
@@ -96,7 +98,8 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
         index = sentence_index(doc)
         seg_start = info["start_char"]
         segments[doc_id].append((part, seg_start, doc.text, index))
-        for span, source in segment_mentions(doc, ruler, nlp, labels, titles, generic_heads):
+        for span, source in segment_mentions(doc, ruler, nlp, labels, titles, generic_heads,
+                                             org_heads):
             start, end = file_offsets(doc, span.start_char, span.end_char)
             entry = ruler.entry(span) if source == "ruler" else None
             refers_to = entry.refers_to if entry else ""
@@ -118,8 +121,9 @@ def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
     heads = generic_heads(entities_lexicon, use_general=entities.use_general_lexicon)
     places = place_cues(entities_lexicon, use_general=entities.use_general_lexicon)
+    orgs = organisation_heads(entities_lexicon, use_general=entities.use_general_lexicon)
     mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles,
-                               generic_heads=heads, places=places)
+                               generic_heads=heads, places=places, org_heads=orgs)
     if entities.corrections:
         mentions = with_demonym_countries(
             mentions, demonyms(entities_lexicon, use_general=entities.use_general_lexicon))

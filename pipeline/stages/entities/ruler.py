@@ -21,12 +21,19 @@ from pipeline.nlp.docs import file_offsets, sentences_of
 from pipeline.stages.entities.spans import (
     Mention,
     a_type_not_a_title,
+    after_a_title,
     clean_span,
     compound_part,
     merge_adjacent_persons,
+    named_as_organisation,
+    vague_period,
     without_generic_head,
     without_title,
 )
+
+HEAD_NOUN = "head_noun"  # source of a name the text calls an organisation ("oil giant X")
+# labels the model gives company and media names by mistake; not NORP: "Israeli firms"
+_NOT_ORG_YET = {"PERSON", "GPE", "PRODUCT", "WORK_OF_ART", "FAC", "LOC"}
 
 
 class LexiconRuler:
@@ -53,7 +60,8 @@ class LexiconRuler:
 
 def segment_mentions(doc: Doc, ruler: LexiconRuler, nlp: Language, labels: set[str],
                       titles: frozenset[str] = frozenset(),
-                      heads: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
+                      heads: frozenset[str] = frozenset(),
+                      org_heads: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
     """Corrected entity spans of one segment doc, each with its source.
 
     A lexicon match inside a longer model entity yields to it ("Washington" in
@@ -79,11 +87,20 @@ def segment_mentions(doc: Doc, ruler: LexiconRuler, nlp: Language, labels: set[s
             continue
         cleaned = ent if source == "ruler" else clean_span(ent)
         if cleaned is not None and source == "model":
-            cleaned = without_generic_head(without_title(cleaned, titles), heads)
+            cleaned = after_a_title(without_generic_head(without_title(cleaned, titles),
+                                                         heads), titles)
+            if vague_period(cleaned):
+                continue
         if cleaned is not None:
             spans.append((cleaned, source))
     merged = merge_adjacent_persons([s for s, src in spans if src == "model"])
-    return [(s, "model") for s in merged] + [(s, src) for s, src in spans if src == "ruler"]
+    out = []
+    for span in merged:
+        if span.label_ in _NOT_ORG_YET and named_as_organisation(span, org_heads):
+            out.append((Span(span.doc, span.start, span.end, label="ORG"), HEAD_NOUN))
+        else:
+            out.append((span, "model"))
+    return out + [(s, src) for s, src in spans if src == "ruler"]
 
 
 

@@ -30,6 +30,17 @@ _INDEFINITE = {"a", "an"}
 # Abbreviations of thousand, million, billion and trillion written against a number
 # ("£6m", "$1.1bn", "5k"), as news style guides use them (e.g. BBC, The Economist).
 _MAGNITUDES = {"k", "m", "mn", "bn", "b", "tn", "trn"}
+# "a year", "a decade": in a period "a" is a number, and OntoNotes keeps it in the span
+_QUANTIFIED = {"DATE", "TIME", "QUANTITY"}
+# words before an amount that bound it, not part of it ("less than $10bn", "at least £1bn")
+_BOUNDS = (("less", "than"), ("more", "than"), ("fewer", "than"), ("at", "least"),
+           ("at", "most"), ("up", "to"), ("about",), ("around",), ("nearly",), ("almost",),
+           ("over",), ("under",), ("some",), ("roughly",), ("approximately",), ("just",),
+           ("only",), ("as", "much", "as"), ("as", "little", "as"))
+# a period named by its unit alone ("over the years", "within days", "the present day")
+_VAGUE_PERIOD = {"year", "years", "day", "days", "week", "weeks", "month", "months", "decade",
+                 "decades", "century", "centuries", "time", "times", "era", "present",
+                 "moment", "period", "recent", "past", "coming", "future"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,15 @@ def clean_span(span: Span) -> Span | None:
     doc = span.doc
     while start < end and (doc[start].text in _LEADING or doc[start].is_punct
                            or doc[start].is_space):
+        if span.label_ in _QUANTIFIED and doc[start].lower_ in _INDEFINITE:
+            break
         start += 1
+    if span.label_ == "MONEY":
+        for bound in _BOUNDS:
+            words = [t.lower_ for t in doc[start:min(end, start + len(bound))]]
+            if tuple(words) == bound and end - start > len(bound):
+                start += len(bound)
+                break
     while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].tag_ == "POS"
                            or doc[end - 1].is_space
                            or (doc[end - 1].is_punct and doc[end - 1].text not in ")].")
@@ -92,6 +111,48 @@ def clean_span(span: Span) -> Span | None:
             and doc[end - 1].like_num and doc[end].lower_ in _MAGNITUDES:
         end += 1
     return Span(doc, start, end, label=span.label_)
+
+
+def vague_period(span: Span) -> bool:
+    """"years", "within days", "the present day": a DATE with no number, name or "a" in it
+    is a vague period, not a date (the gold conventions, tests/data/README.md)."""
+    if span.label_ != "DATE":
+        return False
+    words = [t.lower_ for t in span if not (t.is_punct or t.is_space)]
+    return bool(words) and all(w in _VAGUE_PERIOD or w in ("the", "these", "those")
+                               for w in words)
+
+
+def after_a_title(span: Span, titles: frozenset[str]) -> Span:
+    """"Mr [Camus]" tagged NORP: a name written right after a person's title is a PERSON."""
+    if span.label_ in ("PERSON", "DATE", "MONEY") or span.start == 0:
+        return span
+    before = span.doc[span.start - 1].text.rstrip(".")
+    if before in titles and all(t.text[:1].isupper() for t in span if t.is_alpha):
+        return Span(span.doc, span.start, span.end, label="PERSON")
+    return span
+
+
+_CALLED = {"called", "named", "like", "as", "including"}
+
+
+def named_as_organisation(span: Span, heads: frozenset[str]) -> bool:
+    """Whether the text calls this name an organisation: "oil giant Yukos", "a firm called
+    Baikal", "companies such as Yukos", "the Kommersant newspaper" (``heads``: the
+    lexicon's ``organisation_heads``, lemmas)."""
+    doc = span.doc
+    i = span.start - 1
+    steps = 0
+    while i >= 0 and doc[i].lower_ in _CALLED and steps < 2:  # "firms like", "such as"
+        i, steps = i - 1, steps + 1
+    if i >= 0 and doc[i].lower_ == "such":
+        i -= 1
+    if i >= 0 and doc[i].pos_ == "NOUN" and doc[i].lemma_.lower() in heads:
+        return True
+    after = doc[span.end] if span.end < len(doc) else None
+    return (after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in heads
+            and after.i == span.root.head.i and span.root.pos_ == "PROPN"
+            and span.root.dep_ in ("compound", "amod", "nmod"))
 
 
 def merge_adjacent_persons(spans: list[Span]) -> list[Span]:
