@@ -208,6 +208,7 @@ class FramingSettings(Section):
     sides: Annotated[Strings, AfterValidator(_sides)]
     sides_min_sentences: Positive
     sides_min_lead: Annotated[float, Field(ge=1.0)]
+    sides_min_share: Fraction
     heading_parts: Parts
     pos: PosTags
     actor_labels: Strings

@@ -339,3 +339,21 @@ def test_quoted_self_mentions_are_not_the_authors(bundled_run):
     assert "self_mentions" not in set(summary[summary.measure == "stance"].category)
     speakers = table(bundled_run, "quoted_speakers")
     assert "Bilawal Bhutto Zardari" in set(speakers.speaker)
+
+
+def test_two_leading_countries_that_take_less_than_half_are_not_a_relationship():
+    import pandas as pd
+
+    from pipeline.config import FramingSettings
+    from pipeline.stages.framing.relationship import choose_sides
+
+    # UK in 10 sentences, US in 6, then eight countries in 3 each: UK and US lead the third
+    # by 2x but take 16 of 40 namings
+    named = ["UK"] * 10 + ["US"] * 6 + [c for c in "ABCDEFGH" for _ in range(3)]
+    places = pd.DataFrame({"doc_id": "d", "sentence_id": range(len(named)), "actor": named})
+    sentences = pd.DataFrame({"doc_id": "d", "sentence_id": range(len(named)), "scope": "body"})
+    sides, table = choose_sides(places, sentences, FramingSettings(), set())
+    assert sides.source == "none" and "of 40 namings of countries" in sides.note
+    assert table.set_index("country").loc["UK", "sentences"] == 10
+    lenient = FramingSettings(sides_min_share=0.4)
+    assert choose_sides(places, sentences, lenient, set())[0].source == "inferred"

@@ -81,8 +81,9 @@ def choose_sides(places: pd.DataFrame, sentences: pd.DataFrame, settings: Framin
                  countries: set[str], declared: tuple[str, ...] = ()
                  ) -> tuple[Sides, pd.DataFrame]:
     """The two sides: from the config, else the manifest, else the two countries the article
-    bodies name most, if they lead the third by ``sides_min_lead`` times and are each named
-    in at least ``sides_min_sentences`` sentences. Also the table of the countries named."""
+    bodies name most, if they lead the third by ``sides_min_lead`` times, are each named
+    in at least ``sides_min_sentences`` sentences and together take at least
+    ``sides_min_share`` of all namings of countries. Also the table of the countries named."""
     counts = _country_counts(places, sentences, countries)
     n = [int(v) for v in counts.iloc[:3]] + [0, 0, 0]
     names = list(counts.index[:3]) + ["", "", ""]
@@ -91,16 +92,20 @@ def choose_sides(places: pd.DataFrame, sentences: pd.DataFrame, settings: Framin
         source = "config" if settings.sides else "manifest"
         a, b = settings.sides or declared
         sides = Sides(a, b, source, f"{a} and {b}, as the {source} sets them")
-    elif n[1] >= settings.sides_min_sentences and n[1] >= settings.sides_min_lead * n[2]:
+    elif n[1] >= settings.sides_min_sentences and n[1] >= settings.sides_min_lead * n[2] \
+            and n[0] + n[1] >= settings.sides_min_share * max(1, int(counts.sum())):
         third = f"; the next, {names[2]}, in {n[2]}" if names[2] else "; no third country"
         sides = Sides(names[0], names[1], "inferred",
                       f"inferred: {names[0]} and {names[1]} are the countries the article "
                       f"bodies name most ({n[0]} and {n[1]} sentences{third}); to choose, {fix}")
     else:
         named = ", ".join(f"{c} ({k})" for c, k in zip(names, n, strict=False) if c) or "none"
+        total = int(counts.sum())
         sides = Sides("", "", "none",
-                      f"no pair of countries leads (most-named, in sentences: {named}), so the "
-                      f"relationship measures are skipped; to measure them, {fix}")
+                      f"no pair of countries leads (most-named, in sentences: {named}, of "
+                      f"{total} namings of countries), so the texts are not read as about one "
+                      f"relationship and the relationship measures are skipped; to measure "
+                      f"them, {fix}")
     total = int(counts.sum())
     table = pd.DataFrame({
         "rank": range(1, len(counts) + 1), "country": counts.index, "sentences": counts.values,
