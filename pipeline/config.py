@@ -225,6 +225,7 @@ class FramingSettings(Section):
     bootstrap: Count
     permutations: Count
     random_state: int
+    fdr_level: Annotated[float, Field(gt=0.0, lt=1.0)]
     evidence_per_finding: Positive
     summary_top_terms: Count
     chart_top_n: Positive

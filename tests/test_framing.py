@@ -76,7 +76,12 @@ def test_third_countries_are_named_by_the_oped_only(bundled_run):
     summary = table(bundled_run, "framing_summary")
     row = summary[(summary.measure == "relationship") &
                   (summary.category == "any_third_party")].iloc[0]
-    assert row.finding.startswith("The op-ed names a third country in")
+    # one sentence per kind of measure, with the counts behind each share
+    k, n = group.loc["op-ed", "sentences"], group.loc["op-ed", "total"]
+    n_over = group.loc["overview", "total"]
+    assert row.finding.startswith(
+        f"{100 * k / n:.0f}% ({k} of {n}) of the op-ed's sentences name a third country, "
+        f"against 0% (0 of {n_over}) of the overview's (difference ")
     assert row.ci_low > 0 and row.p_value < 0.05
 
 

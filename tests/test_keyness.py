@@ -77,3 +77,18 @@ def test_background_prior_changes_the_shrinkage_not_the_counts():
                          background={"peace": 10.0, "trade": 990.0}).set_index("term")
     assert 0 < common.loc["peace", "log_odds"] < rare.loc["peace", "log_odds"]
     assert common.loc["peace", "g2"] == rare.loc["peace", "g2"]  # G2 has no prior
+
+
+def test_g2_sign_follows_the_rates_when_groups_differ_in_size():
+    # A has three times B's words; "tariff" occurs once, only in A: A uses it more, so G2 is
+    # positive, although the smoothed log ratio (B's zero taken as 0.5) is negative
+    counts = pd.DataFrame({
+        "term": ["tariff", "trade"], "kind": ["lemma"] * 2, "count_a": [1, 30], "count_b": [0, 5],
+        "units_a": [1, 5], "units_b": [0, 3], "n_units_a": [9] * 2, "n_units_b": [3] * 2,
+        "example": ["tariff", "trade"], "example_doc_id": ["d"] * 2,
+        "example_start_char": [0] * 2, "example_end_char": [5] * 2})
+    table = keyness_table(counts, 3000, 1000, groups=("A", "B"), prior_strength=0.0) \
+        .set_index("term")
+    assert table.loc["tariff", "log_ratio"] < 0
+    assert table.loc["tariff", "g2"] > 0
+    assert table.loc["trade", "g2"] > 0  # 10 vs 5 per 1,000 words

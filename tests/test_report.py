@@ -136,8 +136,21 @@ def test_report_is_self_contained_and_filled_from_the_tables(bundled_run):
     comments = int((segments[segments.doc_id == OPED].part == "comment").sum())
     assert comments > 0 and f"<td>{comments}</td>" in oped_row
     findings = (bundled_run / "findings.md").read_text(encoding="utf-8")
-    assert findings.splitlines()[2] == f"1. {first.finding}"
+    # first the verdict over the whole family of tests, counted here from the table
+    measured = summary[summary.measure != "distinctive term"]
+    key = int((measured.q_value < 0.05).sum())
+    verdict = findings.splitlines()[2]
+    assert (verdict.startswith(f"{key} of the {len(measured)} measured differences pass")
+            if key else verdict.startswith(f"None of the {len(measured)} measured differences"))
+    assert verdict in page.split("<h1>")[1][:2000]  # and it is the page's first line
+    label = "" if first.q_value < 0.05 else (
+        "Suggestive: " if first.p_value < 0.05 else "Not significant after correction: ")
+    assert findings.splitlines()[4] == f"1. {label}{first.finding}"
     assert f"({OPED}, characters" in findings
+    for row in measured.itertuples():
+        assert row.status == ("key" if row.q_value < 0.05 else
+                              "suggestive" if row.p_value < 0.05 else "not significant")
+        assert f"q = {row.q_value:.3f}" in row.finding
 
 
 def test_report_of_another_corpus_uses_its_groups_and_names(tmp_path, nlp):

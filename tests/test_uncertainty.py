@@ -31,3 +31,19 @@ def test_interval_brackets_the_value_and_is_seeded():
     assert a == b and a[0] < 0.4 < a[1]
     one = bootstrap_intervals(num[:1, None], 300, np.random.default_rng(3))
     assert all(np.isnan(v[0]) for v in one)
+
+
+def test_benjamini_hochberg_by_hand():
+    import math
+
+    import pytest
+
+    from pipeline.stages.framing.summary import benjamini_hochberg
+
+    # m = 4 tests (NaN is no test); sorted p 0.01, 0.03, 0.04, 0.5 -> m p / rank
+    # 0.04, 0.06, 0.0533, 0.5 -> running minimum from the largest: 0.04, 0.0533, 0.0533, 0.5
+    q = benjamini_hochberg([0.01, 0.04, 0.03, float("nan"), 0.5])
+    assert q[0] == pytest.approx(0.04) and q[1] == pytest.approx(0.16 / 3)
+    assert q[2] == pytest.approx(0.16 / 3) and q[4] == pytest.approx(0.5)
+    assert math.isnan(q[3])
+    assert benjamini_hochberg([0.9, 0.95])[0] == pytest.approx(0.95)  # capped by the larger

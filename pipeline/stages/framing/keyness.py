@@ -98,7 +98,9 @@ def keyness_table(counts: pd.DataFrame, words_a: int, words_b: int, *, groups: t
             group_a=groups[0], group_b=groups[1],
             rate_a=np.round(1000 * y_a / max(na, 1), 4), rate_b=np.round(1000 * y_b / max(nb, 1), 4),
             log_odds=np.round(delta, 6), log_odds_z=np.round(z, 6),
-            g2=np.round(np.sign(ratio) * g, 6), p=[float(f"{v:.6g}") for v in chi2.sf(g, 1)],
+            # signed by the difference of rates: + when group A uses the term more (the
+            # smoothed log ratio can point the other way when the groups differ in size)
+            g2=np.round(np.sign(y_a / max(na, 1) - y_b / max(nb, 1)) * g, 6), p=[float(f"{v:.6g}") for v in chi2.sf(g, 1)],
             log_ratio=np.round(ratio, 6),
             unit_share_a=np.round(part["units_a"] / max(part["n_units_a"].max(), 1), 4),
             unit_share_b=np.round(part["units_b"] / max(part["n_units_b"].max(), 1), 4))

@@ -23,17 +23,40 @@ from pipeline.stats.streams import measure_stream
 from pipeline.stats.uncertainty import compare_groups
 
 SUMMARY_COLUMNS = ["rank", "measure", "category", "unit", "group_a", "value_a", "group_b",
-                   "value_b", "difference", "ci_low", "ci_high", "p_value", "n_a", "n_b",
-                   "depends_on_sides", "finding", "evidence"]
+                   "value_b", "difference", "ci_low", "ci_high", "p_value", "q_value", "status",
+                   "n_a", "n_b", "depends_on_sides", "finding", "evidence"]
+KEY, SUGGESTIVE, NOT_SIGNIFICANT, TERM = "key", "suggestive", "not significant", "term"
 _STANCE_TEXT = {"attributed_speech": "attributions (reporting verbs, 'according to')",
                 "self_mentions": "self-mentions", "modal_verbs": "modal verbs"}
 _RELATION_TEXT = {
-    "both_sides": "names both sides of the relationship ({a} and {b})",
-    "one_side": "names only one of the two sides",
-    "third_party_only": "names a third country but neither side",
-    "neither": "names no country",
-    "any_third_party": "names a third country",
+    "both_sides": "name both sides of the relationship ({a} and {b})",
+    "one_side": "name only one of the two sides",
+    "third_party_only": "name a third country but neither side",
+    "neither": "name no country",
+    "any_third_party": "name a third country",
 }
+# One sentence per kind of measure: {b} and {a} are the values of group B and group A (for
+# shares with their counts, "21% (10 of 48)"), {gb} and {ga} the group names.
+TEMPLATES = {
+    "frame share": "{b} of the {gb}'s sentences are mainly in the {what} frame, against {a} "
+                   "of the {ga}'s",
+    "no frame": "{b} of the {gb}'s sentences have no frame cue, against {a} of the {ga}'s",
+    "tone mean": "The {gb}'s sentences have a mean VADER tone of {b}, against {a} for the "
+                 "{ga}'s",
+    "tone share": "{b} of the {gb}'s sentences are {what} in tone, against {a} of the {ga}'s",
+    "stance": "The {gb} uses {b} {what} per 1,000 words{whose}, against {a} in the {ga}",
+    "relationship": "{b} of the {gb}'s sentences {what}, against {a} of the {ga}'s",
+    "agency": "{what} is the agent, not the patient, in {b} of its agent and patient roles in "
+              "the {gb}, against {a} in the {ga}",
+    "alignment": "{b} of the {gb}'s sentences state a claim also found in the {ga}, against "
+                 "{a} the other way round",
+}
+
+
+def finding_sentence(kind: str, b: str, a: str, gb: str, ga: str, what: str = "",
+                     whose: str = "") -> str:
+    """The finding's sentence for one kind of measure (:data:`TEMPLATES`)."""
+    return TEMPLATES[kind].format(b=b, a=a, gb=gb, ga=ga, what=what, whose=whose)
 
 
 def _times(n: int) -> str:
@@ -91,9 +114,10 @@ class _Builder:
             shown_b, shown_a = d.value_b, d.value_a
         caveat = ("; the sides are inferred, not declared: see sides.csv"
                   if sides == "inferred" else "")
+        # the q-value is added once the whole family is known (benjamini_hochberg)
         finding = (f"{describe(shown_b, shown_a)} "
                    f"({_interval_text(d.difference, d.ci_low, d.ci_high, d.p_value, unit)}"
-                   f"{caveat}).")
+                   f"{{q}}{caveat}).")
         self.rows.append({
             "measure": measure, "category": category, "unit": unit,
             "group_a": self.compare[0], "value_a": round(d.value_a, 6),
@@ -127,20 +151,20 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
     for frame in frame_names:
         f = f.assign(flag=(f["primary_frame"] == frame).astype(float))
         label = frame.replace("_", " ")
+        kind = "no frame" if frame == "none" else "frame share"
         build.add("frame share", frame, "share", f, "flag", None,
-                  lambda vb, va, label=label: f"The {gb} has {label} as the primary frame of "
-                  f"{vb} of its sentences, the {ga} of {va}",
+                  lambda vb, va, label=label, kind=kind: finding_sentence(kind, vb, va, gb, ga,
+                                                                          label),
                   f[f["flag"] == 1])
 
     t = base.merge(tone[key + ["compound"]], on=key)
     build.add("tone", "mean compound", "score", t, "compound", None,
-              lambda vb, va: f"The mean VADER tone of the {gb}'s sentences is {vb:+.2f}, "
-              f"of the {ga}'s {va:+.2f}", t.sort_values("compound", kind="stable"))
+              lambda vb, va: finding_sentence("tone mean", f"{vb:+.2f}", f"{va:+.2f}", gb, ga),
+              t.sort_values("compound", kind="stable"))
     for name, sign in (("negative", -1), ("positive", 1)):
         t = t.assign(flag=(sign * t["compound"] >= settings.tone_threshold).astype(float))
         build.add("tone", f"{name} sentences", "share", t, "flag", None,
-                  lambda vb, va, name=name: f"The {gb} has {vb} {name} sentences, "
-                  f"the {ga} {va}",
+                  lambda vb, va, name=name: finding_sentence("tone share", vb, va, gb, ga, name),
                   t.sort_values("compound", ascending=(sign < 0), kind="stable").query("flag == 1"))
 
     own = settings.stance_voice == "author" and "voice" in markers
@@ -156,9 +180,9 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
         s["n"] = [float(col.get(k, 0)) for k in zip(s["doc_id"], s["sentence_id"], strict=True)]
         label = _STANCE_TEXT.get(category, category.replace("_", " "))
         build.add("stance", category, "per 1,000 words", s, "n", "per_k",
-                  lambda vb, va, label=label: f"The {gb} has {vb:.1f} {label} per 1,000 words"
-                  f"{whose}, the {ga} {va:.1f}", s[s["n"] > 0].sort_values("n", ascending=False,
-                                                                   kind="stable"))
+                  lambda vb, va, label=label: finding_sentence(
+                      "stance", f"{vb:.1f}", f"{va:.1f}", gb, ga, label, whose),
+                  s[s["n"] > 0].sort_values("n", ascending=False, kind="stable"))
 
     r = base.merge(relation[key + ["relationship", "third_parties"]], on=key)
     for category, text in (_RELATION_TEXT.items() if sides.found else ()):
@@ -167,8 +191,8 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
         r = r.assign(flag=flag.astype(float))
         what = text.format(a=sides.a, b=sides.b)
         build.add("relationship", category, "share", r, "flag", None,
-                  lambda vb, va, what=what: f"The {gb} {what} in {vb} of its sentences, "
-                  f"the {ga} in {va}", r[r["flag"] == 1], sides=sides.source)
+                  lambda vb, va, what=what: finding_sentence("relationship", vb, va, gb, ga, what),
+                  r[r["flag"] == 1], sides=sides.source)
 
     acted = roles[roles["role"].isin([AGENT, PATIENT])].merge(base[key + ["group", "start_char",
                                                                           "end_char"]]
@@ -180,18 +204,17 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
             flag=lambda d: (d["role"] == AGENT).astype(float))
         ev = g[g["flag"] == 1].assign(start_char=g["s_start"], end_char=g["s_end"])
         build.add("agency", actor, "share", g, "flag", None,
-                  lambda vb, va, actor=actor: f"{actor} is the agent (not the patient) in "
-                  f"{vb} of its agent and patient roles in the {gb}, in {va} in the {ga}", ev,
+                  lambda vb, va, actor=actor: finding_sentence("agency", vb, va, gb, ga, actor),
+                  ev,
                   min_n=settings.agency_min_roles, sides=sides.source)
 
     if not alignment.empty:
         al = alignment.assign(flag=alignment["aligned"].astype(float))
         build.add("alignment", "sentences with a counterpart", "share", al, "flag", None,
-                  lambda vb, va: f"{vb} of the {gb}'s sentences state a claim also "
-                  f"found in the {ga}, {va} the other way round",
+                  lambda vb, va: finding_sentence("alignment", vb, va, gb, ga),
                   al[al["flag"] == 0])
 
-    rows = _ranked(pd.DataFrame(build.rows))
+    rows = _with_q_values(_ranked(pd.DataFrame(build.rows)), settings.fdr_level)
     for group, sign in ((ga, 1), (gb, -1)):
         units = keyness["units_a"] if sign > 0 else keyness["units_b"]
         top = keyness[(keyness["kind"] == "lemma") & (sign * keyness["log_odds_z"] > 0)
@@ -207,7 +230,8 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                 "group_a": ga, "value_a": row.rate_a, "group_b": gb, "value_b": row.rate_b,
                 "difference": round(row.rate_b - row.rate_a, 6), "ci_low": float("nan"),
                 "ci_high": float("nan"), "p_value": row.p, "n_a": row.count_a,
-                "n_b": row.count_b, "depends_on_sides": "",
+                "n_b": row.count_b, "depends_on_sides": "", "q_value": float("nan"),
+                "status": TERM,
                 "finding": f"'{row.term}' is {verdict}: {_times(row.count_a)} in the "
                            f"{ga} ({row.rate_a:.1f} per 1,000 words), {_times(row.count_b)} in the {gb} "
                            f"({row.rate_b:.1f}); log-odds z = {row.log_odds_z:+.2f}, "
@@ -218,6 +242,36 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     rows["rank"] = np.arange(1, len(rows) + 1)
     return rows[SUMMARY_COLUMNS]
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini & Hochberg (1995) adjusted p-values (q-values) of one family of tests:
+    q_(i) = min over j >= i of m p_(j) / j, at most 1, for the p-values sorted ascending.
+    NaN p-values are not tests: their q is NaN and they do not count in m."""
+    p = np.asarray(p_values, dtype=float)
+    q = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    if tested.size == 0:
+        return q
+    order = tested[np.argsort(p[tested], kind="stable")]
+    m = order.size
+    scaled = p[order] * m / np.arange(1, m + 1)
+    q[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return q
+
+
+def _with_q_values(rows: pd.DataFrame, level: float) -> pd.DataFrame:
+    """q-values over the whole family of measured differences, each row's status (``key``:
+    q below ``level``; ``suggestive``: p below it but not q; else ``not significant``) and
+    the finding's text with its q."""
+    if rows.empty:
+        return rows.assign(q_value=[], status=[])
+    q = benjamini_hochberg(rows["p_value"].to_numpy(float))
+    p = rows["p_value"].to_numpy(float)
+    status = np.where(q < level, KEY, np.where(p < level, SUGGESTIVE, NOT_SIGNIFICANT))
+    texts = [f.replace("{q}", f", q = {v:.3f}" if v == v else "")
+             for f, v in zip(rows["finding"], q, strict=True)]
+    return rows.assign(q_value=[_round(v) for v in q], status=status, finding=texts)
 
 
 def _ranked(rows: pd.DataFrame) -> pd.DataFrame:

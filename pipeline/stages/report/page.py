@@ -248,8 +248,9 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
     lowered = texts.tokens["lemma"].str.lower()
     texts = replace(texts, tokens=texts.tokens.assign(lemma_lower=lowered))
     measured = framed.summary[framed.summary["measure"] != "distinctive term"]
+    first_line = verdict(measured, options.framing.fdr_level)
     context = {
-        "title": title, "compare": options.compare,
+        "title": title, "compare": options.compare, "verdict": first_line,
         "findings": _key_findings(measured, texts, named, framed, index, settings),
         **_corpus_section(texts, options),
         **_entity_section(texts, named, index, options),
@@ -271,13 +272,39 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
                              lstrip_blocks=True)
     page = env.get_template("report.html.j2").render(**context)
     return {"report": page, "findings": findings_markdown(title, measured, settings.key_findings,
-                                                          index)}
+                                                          index, first_line)}
 
 
 def _body(texts: CorpusTables, parse: ParseSettings) -> pd.DataFrame:
     sentences = texts.sentences
     dup = sentences["duplicate_of"].notna() if not parse.keep_duplicates else False
     return sentences[sentences["part"].isin(set(parse.body_parts)) & ~dup]
+
+
+STATUS_LABELS = {"key": "", "suggestive": "Suggestive: ",
+                 "not significant": "Not significant after correction: "}
+
+
+def verdict(measured: pd.DataFrame, level: float) -> str:
+    """The page's first line: how many differences pass the false discovery rate."""
+    tested = int(measured["p_value"].notna().sum())
+    key = int((measured.get("status") == "key").sum()) if "status" in measured else 0
+    if key:
+        return (f"{key} of the {tested} measured differences pass a false discovery rate of "
+                f"{level:.0%} (Benjamini–Hochberg q below {level:g}): those are the key "
+                "findings; the others are suggestive at most.")
+    return (f"None of the {tested} measured differences passes a false discovery rate of "
+            f"{level:.0%} (Benjamini–Hochberg): the differences below are suggestive at most, "
+            "and each says so.")
+
+
+def _ordered_findings(measured: pd.DataFrame) -> pd.DataFrame:
+    """Key findings first, then suggestive ones, then the rest, each by rank."""
+    if "status" not in measured:
+        return measured
+    order = {"key": 0, "suggestive": 1}
+    return measured.assign(_o=measured["status"].map(order).fillna(2)) \
+        .sort_values(["_o", "rank"], kind="stable").drop(columns="_o")
 
 
 def _key_findings(measured: pd.DataFrame, texts: CorpusTables, named: EntityTables,
@@ -288,7 +315,7 @@ def _key_findings(measured: pd.DataFrame, texts: CorpusTables, named: EntityTabl
     countries = named.mentions[named.mentions["label"] == "GPE"]
     findings = []
     tone_scores = None
-    for row in measured.head(settings.key_findings).itertuples():
+    for row in _ordered_findings(measured).head(settings.key_findings).itertuples():
         marks = None
         if row.measure == "stance":
             marks = framed.stance_markers[framed.stance_markers["category"] == row.category]
@@ -304,6 +331,8 @@ def _key_findings(measured: pd.DataFrame, texts: CorpusTables, named: EntityTabl
             marks = named.mentions[(named.mentions["canonical"] == row.category) |
                                    (named.mentions["refers_to"] == row.category)]
         findings.append({"rank": int(row.rank), "finding": row.finding, "anchor": f"f{row.rank}",
+                         "status": getattr(row, "status", "key"),
+                         "label": STATUS_LABELS.get(getattr(row, "status", "key"), ""),
                          "value_a": _fmt(row.value_a, row.unit),
                          "value_b": _fmt(row.value_b, row.unit),
                          "measure": row.measure, "category": row.category.replace("_", " "),
@@ -456,17 +485,23 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
     }
 
 
-def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: SentenceIndex) -> str:
-    """The key findings as Markdown, each with its evidence sentences quoted."""
+def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: SentenceIndex,
+                      first_line: str = "") -> str:
+    """The key findings as Markdown, each with its evidence sentences quoted; first the
+    verdict (how many pass the false discovery rate), then key, suggestive, the rest."""
     lines = [f"# {title}: key findings", ""]
-    for row in measured.head(n).itertuples():
-        lines.append(f"{row.rank}. {row.finding}")
+    if first_line:
+        lines += [first_line, ""]
+    for row in _ordered_findings(measured).head(n).itertuples():
+        label = STATUS_LABELS.get(getattr(row, "status", "key"), "")
+        lines.append(f"{row.rank}. {label}{row.finding}")
         for line in index.evidence(row.evidence)[:2]:
             text = " ".join(line["text"].split())
             lines.append(f"   - “{text}” ({line['doc_id']}, "
                          f"characters {line['start']}–{line['end']})")
     lines.append("")
     lines.append("Differences are group B minus group A; intervals are 95% bootstrap intervals "
-                 "over sentences and p-values permutation tests; see outputs/README.md for what "
-                 "they mean with few documents.")
+                 "over sentences, p-values permutation tests and q-values Benjamini–Hochberg "
+                 "adjusted over all measured differences; see outputs/README.md for what they "
+                 "mean with few documents.")
     return "\n".join(lines) + "\n"
