@@ -226,6 +226,8 @@ class FramingSettings(Section):
     permutations: Count
     random_state: int
     fdr_level: Annotated[float, Field(gt=0.0, lt=1.0)]
+    resample_unit: Literal["auto", "document", "paragraph", "sentence"]
+    resample_min_documents: Annotated[int, Field(ge=2)]
     evidence_per_finding: Positive
     summary_top_terms: Count
     chart_top_n: Positive

@@ -47,3 +47,47 @@ def test_benjamini_hochberg_by_hand():
     assert q[2] == pytest.approx(0.16 / 3) and q[4] == pytest.approx(0.5)
     assert math.isnan(q[3])
     assert benjamini_hochberg([0.9, 0.95])[0] == pytest.approx(0.95)  # capped by the larger
+
+
+def _clustered(n_docs, sentences_per_doc=10):
+    """Each document all 1 or all 0: sentences of one document are not independent."""
+    import pandas as pd
+
+    rows = []
+    for g in ("A", "B"):
+        for d in range(n_docs):
+            flag = float((d % 2 == 0) if g == "A" else (d % 3 == 0))
+            for k in range(sentences_per_doc):
+                rows.append((g, f"{g}{d}", k // 5, k, 10 * k, 10 * k + 9, flag))
+    return pd.DataFrame(rows, columns=["group", "doc_id", "segment_id", "sentence_id",
+                                       "start_char", "end_char", "flag"])
+
+
+def _finding(table, **settings):
+    from pipeline.config import FramingSettings
+    from pipeline.stages.framing.summary import _Builder
+
+    build = _Builder(("A", "B"), FramingSettings(bootstrap=400, permutations=400, **settings))
+    build.add("frame share", "x", "share", table, "flag", None, lambda b, a: f"{b} vs {a}",
+              table)
+    return build.rows[0]
+
+
+def test_documents_are_resampled_when_each_group_has_enough_of_them():
+    table = _clustered(6)
+    by_doc = _finding(table)
+    assert (by_doc["resampling_unit"], by_doc["units_a"], by_doc["units_b"]) == ("document", 6, 6)
+    by_sentence = _finding(table, resample_unit="sentence")
+    assert by_sentence["units_a"] == 60
+    # same values, but whole documents vary together: a wider interval, a larger p
+    assert by_doc["value_a"] == by_sentence["value_a"] == 0.5
+    assert (by_doc["ci_high"] - by_doc["ci_low"]) > 1.5 * (by_sentence["ci_high"] -
+                                                        by_sentence["ci_low"])
+    assert by_doc["p_value"] > by_sentence["p_value"]
+    assert "documents resampled" in by_doc["finding"]
+
+
+def test_paragraphs_are_resampled_with_few_documents():
+    few = _finding(_clustered(3))
+    assert (few["resampling_unit"], few["units_a"]) == ("paragraph", 6)  # 3 docs x 2 paragraphs
+    assert "paragraphs resampled" in few["finding"]

@@ -24,7 +24,8 @@ from pipeline.stats.uncertainty import compare_groups
 
 SUMMARY_COLUMNS = ["rank", "measure", "category", "unit", "group_a", "value_a", "group_b",
                    "value_b", "difference", "ci_low", "ci_high", "p_value", "q_value", "status",
-                   "n_a", "n_b", "depends_on_sides", "finding", "evidence"]
+                   "n_a", "n_b", "resampling_unit", "units_a", "units_b", "depends_on_sides",
+                   "finding", "evidence"]
 KEY, SUGGESTIVE, NOT_SIGNIFICANT, TERM = "key", "suggestive", "not significant", "term"
 _STANCE_TEXT = {"attributed_speech": "attributions (reporting verbs, 'according to')",
                 "self_mentions": "self-mentions", "modal_verbs": "modal verbs"}
@@ -83,10 +84,42 @@ def _interval_text(diff, lo, hi, p, unit: str) -> str:
 
 
 class _Builder:
-    def __init__(self, compare: tuple[str, str], settings: FramingSettings) -> None:
+    def __init__(self, compare: tuple[str, str], settings: FramingSettings,
+                 paragraphs: pd.Series | None = None) -> None:
         self.compare = compare
         self.settings = settings
         self.rows: list[dict] = []
+        self.paragraphs = paragraphs  # (doc_id, sentence_id) -> segment_id
+
+    def resampling_unit(self, a: pd.DataFrame, b: pd.DataFrame) -> str:
+        """``document`` when each group has at least ``resample_min_documents`` documents
+        (with ``resample_unit = "auto"``), else ``paragraph``; or the unit configured."""
+        chosen = self.settings.resample_unit
+        if chosen != "auto":
+            return chosen
+        docs = min(a["doc_id"].nunique(), b["doc_id"].nunique())
+        return "document" if docs >= self.settings.resample_min_documents else "paragraph"
+
+    def _units(self, part: pd.DataFrame, num: np.ndarray, den: np.ndarray, unit: str
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Numerator and denominator summed per resampling unit (a ratio of sums is the same
+        over units as over sentences; resampling units keeps each unit's sentences together:
+        a cluster or block bootstrap)."""
+        if unit == "sentence":
+            return num, den
+        keys = [part["doc_id"].to_numpy()]
+        if unit == "paragraph":
+            if "segment_id" in part:
+                keys.append(part["segment_id"].to_numpy())
+            elif self.paragraphs is not None and "sentence_id" in part:
+                index = pd.MultiIndex.from_arrays([part["doc_id"], part["sentence_id"]])
+                keys.append(self.paragraphs.reindex(index).to_numpy())
+            else:
+                return num, den
+        frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)}).assign(n=num, d=den)
+        summed = frame.groupby([f"k{i}" for i in range(len(keys))], sort=True, dropna=False
+                               )[["n", "d"]].sum()
+        return summed["n"].to_numpy(float), summed["d"].to_numpy(float)
 
     def add(self, measure: str, category: str, unit: str, table: pd.DataFrame, num: str,
             den: str | None, describe, evidence: pd.DataFrame, min_n: int = 1,
@@ -99,8 +132,12 @@ class _Builder:
         if not (a[num].to_numpy(float).any() or b[num].to_numpy(float).any()):
             return  # nothing in either group (a frame no sentence has): no difference to report
         ones = lambda t: np.ones(len(t))  # noqa: E731
-        d = compare_groups(a[num].to_numpy(float), a[den].to_numpy(float) if den else ones(a),
-                           b[num].to_numpy(float), b[den].to_numpy(float) if den else ones(b),
+        resampled = self.resampling_unit(a, b)
+        num_a, den_a = self._units(a, a[num].to_numpy(float),
+                                   a[den].to_numpy(float) if den else ones(a), resampled)
+        num_b, den_b = self._units(b, b[num].to_numpy(float),
+                                   b[den].to_numpy(float) if den else ones(b), resampled)
+        d = compare_groups(num_a, den_a, num_b, den_b,
                            bootstrap=self.settings.bootstrap,
                            permutations=self.settings.permutations,
                            rng=measure_stream(self.settings.random_state, "framing_summary",
@@ -117,14 +154,15 @@ class _Builder:
         # the q-value is added once the whole family is known (benjamini_hochberg)
         finding = (f"{describe(shown_b, shown_a)} "
                    f"({_interval_text(d.difference, d.ci_low, d.ci_high, d.p_value, unit)}"
-                   f"{{q}}{caveat}).")
+                   f"{{q}}; {resampled}s resampled{caveat}).")
         self.rows.append({
             "measure": measure, "category": category, "unit": unit,
             "group_a": self.compare[0], "value_a": round(d.value_a, 6),
             "group_b": self.compare[1], "value_b": round(d.value_b, 6),
             "difference": round(d.difference, 6), "ci_low": _round(d.ci_low),
             "ci_high": _round(d.ci_high), "p_value": _round(d.p_value), "n_a": len(a),
-            "n_b": len(b), "depends_on_sides": sides, "finding": finding,
+            "n_b": len(b), "resampling_unit": resampled, "units_a": len(num_a),
+            "units_b": len(num_b), "depends_on_sides": sides, "finding": finding,
             "evidence": evidence_text(shown, self.settings.evidence_per_finding)})
 
 
@@ -143,7 +181,9 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                   settings: FramingSettings, voices: pd.DataFrame | None = None) -> pd.DataFrame:
     """The summary rows, ranked: smallest p-value first, then the largest standardised gap."""
     ga, gb = compare
-    build = _Builder(compare, settings)
+    paragraphs = body.set_index(["doc_id", "sentence_id"])["segment_id"] \
+        if "segment_id" in body else None
+    build = _Builder(compare, settings, paragraphs)
     key = ["doc_id", "sentence_id"]
     base = body[body["group"].isin(compare)]
 
@@ -231,6 +271,7 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                 "difference": round(row.rate_b - row.rate_a, 6), "ci_low": float("nan"),
                 "ci_high": float("nan"), "p_value": row.p, "n_a": row.count_a,
                 "n_b": row.count_b, "depends_on_sides": "", "q_value": float("nan"),
+                "resampling_unit": "", "units_a": row.units_a, "units_b": row.units_b,
                 "status": TERM,
                 "finding": f"'{row.term}' is {verdict}: {_times(row.count_a)} in the "
                            f"{ga} ({row.rate_a:.1f} per 1,000 words), {_times(row.count_b)} in the {gb} "

@@ -251,6 +251,7 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
     first_line = verdict(measured, options.framing.fdr_level)
     context = {
         "title": title, "compare": options.compare, "verdict": first_line,
+        "resampling": _resampling_text(measured),
         "findings": _key_findings(measured, texts, named, framed, index, settings),
         **_corpus_section(texts, options),
         **_entity_section(texts, named, index, options),
@@ -296,6 +297,14 @@ def verdict(measured: pd.DataFrame, level: float) -> str:
     return (f"None of the {tested} measured differences passes a false discovery rate of "
             f"{level:.0%} (Benjamini–Hochberg): the differences below are suggestive at most, "
             "and each says so.")
+
+
+def _resampling_text(measured: pd.DataFrame) -> str:
+    """"whole documents", "paragraphs" (or both): what the findings' resampling drew."""
+    words = {"document": "whole documents", "paragraph": "paragraphs", "sentence": "sentences"}
+    units = [u for u in ("document", "paragraph", "sentence")
+             if "resampling_unit" in measured and (measured["resampling_unit"] == u).any()]
+    return " and ".join(words[u] for u in units) or "sentences"
 
 
 def _ordered_findings(measured: pd.DataFrame) -> pd.DataFrame:
@@ -501,7 +510,7 @@ def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: Sentenc
                          f"characters {line['start']}–{line['end']})")
     lines.append("")
     lines.append("Differences are group B minus group A; intervals are 95% bootstrap intervals "
-                 "over sentences, p-values permutation tests and q-values Benjamini–Hochberg "
-                 "adjusted over all measured differences; see outputs/README.md for what they "
-                 "mean with few documents.")
+                 "and p-values permutation tests over the units each finding names (documents "
+                 "or paragraphs), q-values Benjamini–Hochberg adjusted over all measured "
+                 "differences; see outputs/README.md for what they mean with few documents.")
     return "\n".join(lines) + "\n"
