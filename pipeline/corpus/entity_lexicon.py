@@ -71,21 +71,25 @@ def demonyms(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> dict[s
     return table
 
 
-def generic_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
-    """The generic place words of the lexicons ("region", "area"), lower-cased."""
+def _word_list(lexicons: Iterable[Lexicon], use_general: bool, key: str,
+               table: str = "") -> frozenset[str]:
+    """The lower-cased words of list ``key`` (inside ``[table]`` if given) of every file."""
     words: set[str] = set()
     for lexicon in _chosen(lexicons, use_general):
-        words.update(w.lower() for w in lexicon.data.get("generic_heads", []))
+        data = lexicon.data.get(table, {}) if table else lexicon.data
+        words.update(str(w).lower() for w in data.get(key, []))
     return frozenset(words)
+
+
+def generic_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
+    """The generic place words of the lexicons ("region", "area"), lower-cased."""
+    return _word_list(lexicons, use_general, "generic_heads")
 
 
 def organisation_heads(lexicons: Iterable[Lexicon], *, use_general: bool = True
                        ) -> frozenset[str]:
     """Nouns that call the name beside them an organisation ("oil giant", "newspaper")."""
-    words: set[str] = set()
-    for lexicon in _chosen(lexicons, use_general):
-        words.update(w.lower() for w in lexicon.data.get("organisation_heads", []))
-    return frozenset(words)
+    return _word_list(lexicons, use_general, "organisation_heads")
 
 
 def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> frozenset[str]:
@@ -98,13 +102,10 @@ def person_titles(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> f
 
 def place_cues(lexicons: Iterable[Lexicon], *, use_general: bool = True) -> PlaceCues:
     """The ``[metonyms]`` word lists of the lexicon files, joined."""
-    words: dict[str, set[str]] = {f: set() for f in ("prepositions", "verb_prepositions",
-                                                      "host_verbs", "harm_verbs")}
-    for lexicon in _chosen(lexicons, use_general):
-        table = lexicon.data.get("metonyms", {})
-        for name, found in words.items():
-            found.update(w.lower() for w in table.get(name, []))
-    return PlaceCues(**{name: frozenset(found) for name, found in words.items()})
+    lexicons = list(lexicons)
+    return PlaceCues(**{name: _word_list(lexicons, use_general, name, "metonyms")
+                        for name in ("prepositions", "verb_prepositions", "host_verbs",
+                                     "harm_verbs")})
 
 
 NAME_LABELS = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",

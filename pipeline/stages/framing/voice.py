@@ -122,8 +122,7 @@ class _Names:
     """Speaker names: entity mentions of the document and earlier PERSON names."""
 
     def __init__(self, doc: Doc, mentions: list[tuple]) -> None:
-        base = doc.user_data.get("start_char", 0)
-        self.base = base
+        self.base = doc.user_data.get("start_char", 0)
         # (start, end, text, label, canonical, actor) in file offsets
         self.mentions = mentions
 
