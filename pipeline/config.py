@@ -216,8 +216,9 @@ class FramingSettings(Section):
     demonyms_name_countries: bool
     stance_voice: Literal["author", "all"]
     quote_min_words: Positive
-    prior: Literal["corpus", "background"]
+    prior: Literal["wordfreq", "corpus", "background"]
     prior_strength: Annotated[float, Field(ge=0.0)]
+    prior_min: Annotated[float, Field(ge=0.0)]
     z_threshold: Annotated[float, Field(ge=0.0)]
     min_units: Positive
     align_threshold: Fraction

@@ -156,7 +156,7 @@ def test_missing_input_hint_is_a_command_that_works(tmp_path, capsys):
     # segments there, no parse: the hint names the one stage, and it runs as printed
     assert main(["run", "--stage", "ingest", "--quiet", *options]) == 0
     capsys.readouterr()
-    assert main(["run", "--stage", "topics", *options]) == 1
+    assert main(["run", "--stage", "entities", *options]) == 1
     hint = capsys.readouterr().err.strip().split("first: ", 1)[1]
     assert hint == f"python -m pipeline run --stage parse --corpus {corpus} --out {out} " \
                    f"--config {config}"

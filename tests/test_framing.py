@@ -13,7 +13,7 @@ from pipeline.stages import STAGES
 
 from .conftest import OPED, OVERVIEW, original_text, rerun_copy, rerun_matches, write_corpus
 
-FRAMING_TABLES = ("keyness", "frames_sentences", "frame_shares", "tone", "stance",
+FRAMING_TABLES = ("keyness", "terms", "frames_sentences", "frame_shares", "tone", "stance",
                   "stance_markers", "actors", "actor_roles", "relationship",
                   "relationship_sentences", "third_parties", "alignment", "framing_summary")
 
@@ -364,3 +364,33 @@ def test_two_leading_countries_that_take_less_than_half_are_not_a_relationship()
     assert table.set_index("country").loc["UK", "sentences"] == 10
     lenient = FramingSettings(sides_min_share=0.4)
     assert choose_sides(places, sentences, lenient, set())[0].source == "inferred"
+
+
+# What a reader of the two bundled texts expects each side's vocabulary to show, written
+# from reading them: the overview surveys culture, trade and aid; the op-ed is about the
+# foreign minister's visit and the region's security.
+OVERVIEW_WORDS = {"cultural", "mutual", "relationship", "export", "infrastructure", "project",
+                  "economic", "trade", "development", "foster", "partnership", "investment",
+                  "education", "exchange", "global"}
+OPED_WORDS = {"visit", "bilawal bhutto zardari", "minister", "foreign", "china", "bilateral",
+              "asia-pacific", "security", "strategic", "tokyo", "islamabad", "meet",
+              "hayashi yoshimasa", "regional"}
+
+
+def test_each_side_of_the_bundled_pair_leans_on_words_a_reader_expects(bundled_run):
+    keyness = table(bundled_run, "keyness")
+    lemmas = keyness[keyness["kind"] == "lemma"]
+    overview = list(lemmas[lemmas["units_a"] >= 2].nlargest(6, "log_odds_z")["term"])
+    oped = list(lemmas[lemmas["units_b"] >= 2].nsmallest(6, "log_odds_z")["term"])
+    assert len(set(overview) & OVERVIEW_WORDS) >= 5, overview
+    assert len(set(oped) & OPED_WORDS) >= 5, oped
+    distinctive = set(lemmas.loc[lemmas["distinctive_for"] == "op-ed", "term"])
+    assert {"visit", "bilawal bhutto zardari"} <= distinctive
+    assert set(lemmas["prior"]) and (lemmas["prior"] >= 0.5).all()
+    # the terms table leads every count to its sentences
+    terms = table(bundled_run, "terms")
+    visit = terms[(terms["term"] == "visit") & (terms["kind"] == "lemma")]
+    row = lemmas.set_index("term").loc["visit"]
+    assert len(visit) == row["count_a"] + row["count_b"]
+    for r in visit.itertuples():
+        assert original_text(r.doc_id)[r.start_char:r.end_char].lower().startswith("visit")

@@ -92,3 +92,70 @@ def test_g2_sign_follows_the_rates_when_groups_differ_in_size():
     assert table.loc["tariff", "log_ratio"] < 0
     assert table.loc["tariff", "g2"] > 0
     assert table.loc["trade", "g2"] > 0  # 10 vs 5 per 1,000 words
+
+
+# Terms of 188 BBC politics and 237 BBC sport articles (bench/keyness_reference.py):
+# what a reader expects at the top of each side, written before looking at the ranking.
+POLITICS = {"government", "election", "minister", "party", "labour", "tory", "tories", "prime",
+            "tony blair", "gordon brown", "michael howard", "mp", "chancellor", "secretary",
+            "vote", "conservative", "lord", "leader", "parliament", "policy", "tax",
+            "united kingdom", "campaign", "plan", "public", "liberal democrats"}
+SPORT = {"win", "game", "play", "player", "match", "team", "club", "season", "goal", "cup",
+         "coach", "champion", "final", "beat", "minute", "england", "france", "ireland",
+         "wales", "victory", "title", "chelsea", "arsenal", "liverpool", "injury", "rugby",
+         "football", "side", "championship", "squad"}
+
+
+def _reference_terms():
+    from pathlib import Path
+
+    table = pd.read_csv(Path(__file__).parent / "data" / "bbc_politics_sport_terms.csv",
+                        keep_default_na=False)
+    return table.assign(kind="word", n_units_a=0, n_units_b=0, example=table["term"],
+                        example_doc_id="", example_start_char=0, example_end_char=0)
+
+
+@pytest.mark.parametrize("prior", ["wordfreq", "corpus"])
+def test_politics_against_sport_puts_the_obvious_terms_on_top(prior, config):
+    from pipeline.stages.framing.keyness import wordfreq_background
+
+    table = _reference_terms()
+    forms = table.assign(form=table["forms"].str.split("|")).explode("form")
+    occurrences = pd.DataFrame({"kind": "word", "term": forms["term"], "text": forms["form"]})
+    settings = config.framing
+    background = wordfreq_background(occurrences) if prior == "wordfreq" else None
+    result = keyness_table(table, int(table["words_a"][0]), int(table["words_b"][0]),
+                           groups=("politics", "sport"), prior_strength=settings.prior_strength,
+                           background=background, prior_min=settings.prior_min)
+    top_politics = list(result.nlargest(10, "log_odds_z")["term"])
+    top_sport = list(result.nsmallest(10, "log_odds_z")["term"])
+    assert len(set(top_politics) & POLITICS) >= 9, top_politics
+    assert len(set(top_sport) & SPORT) >= 9, top_sport
+    assert (result["distinctive_for"] == "politics").sum() > 100
+    assert (result["distinctive_for"] == "sport").sum() > 100
+
+
+def test_the_wordfreq_prior_shrinks_words_common_in_any_english_text(config):
+    """'people' is the 7th most politics-leaning word under the corpus prior, but it is
+    among the most common nouns of English: the wordfreq prior drops it far down."""
+    from pipeline.stages.framing.keyness import wordfreq_background
+
+    table = _reference_terms()
+    occurrences = pd.DataFrame({"kind": "word", "term": table["term"], "text": table["term"]})
+    ranks = {}
+    for name, background in (("corpus", None), ("wordfreq", wordfreq_background(occurrences))):
+        result = keyness_table(table, int(table["words_a"][0]), int(table["words_b"][0]),
+                               groups=("politics", "sport"), prior_strength=0.0,
+                               background=background, prior_min=0.5)
+        ranks[name] = list(result.sort_values("log_odds_z", ascending=False)["term"]).index(
+            "people")
+    assert ranks["corpus"] < 10 < 2 * ranks["corpus"] < ranks["wordfreq"]
+
+
+def test_exact_p_is_larger_than_g2_p_for_small_counts():
+    from pipeline.stages.framing.keyness import exact_p
+
+    # 4 uses against 0 in equal groups: P(all 4 in one group) = 2 * 0.5**4
+    assert exact_p(np.array([4]), np.array([0]), 1000, 1000)[0] == pytest.approx(0.125)
+    # 1 against 14: 2 * (1 + 15) / 2**15
+    assert exact_p(np.array([1]), np.array([14]), 1000, 1000)[0] == pytest.approx(32 / 2**15)

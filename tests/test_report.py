@@ -209,3 +209,13 @@ def test_tone_findings_mark_the_words_vader_scores(bundled_run, nlp, tmp_path):
     assert marked["positive sentences"] == ["welcomed", "great"]
     assert marked["negative sentences"] == ["feared", "attack"]
     assert marked["mean compound"] == ["welcomed", "great", "feared", "attack"]
+
+
+def test_vocabulary_section_says_which_side_has_distinctive_words(bundled_run):
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    assert "No word is distinctive of the overview" in html
+    assert re.search(r"2 words are distinctive of the op-ed \(“visit”, “bilawal bhutto zardari”\)"
+                     r"|2 words are distinctive of the op-ed \(“bilawal bhutto zardari”, “visit”\)",
+                     html)
+    # the term's sentences are found through terms.csv, names included
+    assert "“bilawal bhutto zardari”: distinctive of the op-ed" in html

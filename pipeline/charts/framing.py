@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 
 from pipeline.charts.style import GROUP_COLOURS, NEUTRAL
 
@@ -17,12 +18,30 @@ def _empty(ax: Axes, message: str) -> Axes:
     return ax
 
 
+def _distinctive_note(keyness: pd.DataFrame, compare: tuple[str, str],
+                      z_threshold: float) -> str:
+    """One line per group: its distinctive terms, or plainly that none passes."""
+    parts = []
+    for group in compare:
+        hit = keyness[keyness["distinctive_for"] == group]
+        hit = hit.reindex(hit["log_odds_z"].abs().sort_values(ascending=False).index)
+        if hit.empty:
+            parts.append(f"{group}: no term passes |z| \u2265 {z_threshold:g}")
+        else:
+            shown = ", ".join(f"'{t}'" for t in hit["term"].head(3))
+            more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
+            parts.append(f"{group}: {len(hit)} distinctive ({shown}{more})")
+    return "; ".join(parts)
+
+
 def plot_keyness_bars(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
                       top_n: int = 15, z_threshold: float = 1.96, min_units: int = 2) -> Axes:
-    """Diverging bars of log-odds z: each group's top terms on its side, threshold marked.
+    """Diverging bars of log-odds z: the terms leaning most to each group, on its side.
 
     Terms found in fewer than ``min_units`` paragraphs of the group they lean
-    to are left out; bars past the dotted lines are distinctive.
+    to are left out. Bars of distinctive terms (past the dotted lines) are solid;
+    the others, pale, only lean that way; the title says how many pass for each
+    group, and plainly when none does.
     """
     spread_a = keyness["units_a"] >= min_units
     spread_b = keyness["units_b"] >= min_units
@@ -30,44 +49,71 @@ def plot_keyness_bars(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
     b = keyness[spread_b & (keyness["log_odds_z"] < 0)].nsmallest(top_n, "log_odds_z")
     shown = pd.concat([a, b]).sort_values("log_odds_z")
     if shown.empty:
-        return _empty(ax, "no terms")
-    colours = [GROUP_COLOURS[0] if z > 0 else GROUP_COLOURS[1] for z in shown["log_odds_z"]]
-    ax.barh(range(len(shown)), shown["log_odds_z"], color=colours)
+        return _empty(ax, "no terms in two or more paragraphs of either group")
+    passes = (shown["distinctive_for"].fillna("") != "").to_numpy()
+    edges = [GROUP_COLOURS[0] if z > 0 else GROUP_COLOURS[1] for z in shown["log_odds_z"]]
+    fills = [to_rgba(c, 1.0 if p else 0.3) for c, p in zip(edges, passes, strict=True)]
+    ax.barh(range(len(shown)), shown["log_odds_z"], color=fills, edgecolor=edges, linewidth=0.6)
     ax.set_yticks(range(len(shown)), [f"{t} ({ca}/{cb})" for t, ca, cb in zip(
         shown["term"], shown["count_a"], shown["count_b"], strict=True)], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     for z in (z_threshold, -z_threshold):
         ax.axvline(z, color=NEUTRAL, lw=0.8, ls=":")
     ax.set_xlabel(f"log-odds z (Monroe et al. 2008): > 0 more in {compare[0]}, "
-                  f"< 0 more in {compare[1]}")
-    ends = [f"'{shown.iloc[-1]['term']}' for the {compare[0]}" if len(a) else "",
-            f"'{shown.iloc[0]['term']}' for the {compare[1]}" if len(b) else ""]
-    ax.set_title("Most distinctive: " + ", ".join(e for e in ends if e) +
-                 f" (counts {compare[0]}/{compare[1]} beside each word)", fontsize=10)
+                  f"< 0 more in {compare[1]}\nsolid bars pass |z| \u2265 {z_threshold:g} "
+                  f"(dotted lines); pale bars only lean that way")
+    title = "Distinctive words" if passes.any() else "No distinctive words: the words leaning most"
+    ax.set_title(f"{title} (uses {compare[0]}/{compare[1]} beside each word)\n"
+                 + _distinctive_note(keyness, compare, z_threshold), fontsize=10)
     return ax
+
+
+def _label_points(ax: Axes, rows: pd.DataFrame, label_n: int, colour: str) -> None:
+    """Label the ``label_n`` most extreme points; words at one spot share one label."""
+    rows = rows.assign(total=rows["count_a"] + rows["count_b"],
+                       spot=rows["log_odds_z"].round(1))
+    rows = rows.reindex(rows["log_odds_z"].abs().sort_values(ascending=False, kind="stable")
+                        .index).head(label_n)
+    for (total, _), here in rows.groupby(["total", "spot"], sort=False):
+        words = list(here["term"])
+        text = ", ".join(words[:2]) + (f" +{len(words) - 2}" if len(words) > 2 else "")
+        ax.annotate(text, (total, here["log_odds_z"].iloc[0]), fontsize=7, xytext=(3, 2),
+                    textcoords="offset points", color=colour)
 
 
 def plot_fightin_words(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
                        z_threshold: float = 1.96, label_n: int = 10) -> Axes:
-    """Frequency against log-odds z for every term; distinctive terms coloured and labelled."""
+    """Frequency against log-odds z for every term; distinctive terms coloured and labelled.
+
+    When no term of a group passes, the most leaning ones are labelled in grey and
+    the title says so.
+    """
     if keyness.empty:
         return _empty(ax, "no terms")
     total = keyness["count_a"] + keyness["count_b"]
-    ax.scatter(total, keyness["log_odds_z"], s=8, color=NEUTRAL, alpha=0.5, linewidths=0)
+    ax.scatter(total, keyness["log_odds_z"], s=8, color=NEUTRAL, alpha=0.5, linewidths=0,
+               label="not distinctive")
     for i, group in enumerate(compare):
         hit = keyness[keyness["distinctive_for"] == group]
-        ax.scatter(hit["count_a"] + hit["count_b"], hit["log_odds_z"], s=14,
-                   color=GROUP_COLOURS[i], label=f"distinctive of {group}")
-        extreme = hit.reindex(hit["log_odds_z"].abs().sort_values(ascending=False).index)
-        for row in extreme.head(label_n).itertuples():
-            ax.annotate(row.term, (row.count_a + row.count_b, row.log_odds_z), fontsize=7,
-                        xytext=(3, 2), textcoords="offset points", color=GROUP_COLOURS[i])
+        colour = GROUP_COLOURS[i]
+        if hit.empty:
+            side = keyness[keyness["log_odds_z"] > 0] if i == 0 else \
+                keyness[keyness["log_odds_z"] < 0]
+            hit, colour = side, "#555555"
+        else:
+            ax.scatter(hit["count_a"] + hit["count_b"], hit["log_odds_z"], s=14, color=colour,
+                       label=f"distinctive of {group} ({len(hit)})")
+        _label_points(ax, hit, label_n, colour)
     for z in (z_threshold, -z_threshold):
         ax.axhline(z, color=NEUTRAL, lw=0.8, ls=":")
     ax.set_xscale("log")
-    ax.set_xlabel("occurrences in both groups (log scale)")
-    ax.set_ylabel(f"log-odds z (> 0: {compare[0]})")
-    ax.set_title("Fightin' words: frequency against distinctiveness")
+    ax.set_xlabel("uses in both groups (log scale)")
+    ax.set_ylabel(f"log-odds z (> 0: {compare[0]}, < 0: {compare[1]})")
+    leaning_only = not all((keyness["distinctive_for"] == g).any() for g in compare)
+    ax.set_title("Fightin' words: frequency against distinctiveness\n"
+                 + _distinctive_note(keyness, compare, z_threshold)
+                 + ("\n(grey labels: the words leaning most, not distinctive)"
+                    if leaning_only else ""), fontsize=10)
     ax.legend(fontsize=8, loc="best")
     return ax
 

@@ -24,6 +24,7 @@ from spacy.tokens import Span
 
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.errors import CorpusError
+from pipeline.nlp.lemmas import token_lemma
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ class CueSet:
 
 
 def lemma_key(token) -> str:
-    """Lower-cased lemma with typographic apostrophes made plain."""
-    return (token.lemma_ or token.text).lower().replace("’", "'")
+    """Lower-cased lemma (checked against the tag: :mod:`pipeline.nlp.lemmas`) with
+    typographic apostrophes made plain."""
+    return token_lemma(token).replace("’", "'")
 
 
 def merge_lexicons(lexicons: Iterable[Lexicon], table: str) -> dict[str, dict]:

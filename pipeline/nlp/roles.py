@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from pipeline.corpus.entity_lexicon import PlaceCues
+from pipeline.nlp.lemmas import token_lemma
 
 AGENT, PATIENT, PREDICATE, OTHER = "agent", "patient", "predicate", "other"
 _PREDICATIVE = {"acomp", "attr", "oprd"}
@@ -66,20 +67,20 @@ def mention_role(span: Span) -> Role:
         token, _ = _climb(token.head)
         via = "possessive"
     dep, head = token.dep_, token.head
-    if dep in _SUBJECT and (head.lemma_.lower() == "be"
+    if dep in _SUBJECT and (token_lemma(head) == "be"
                             or any(c.dep_ in _PREDICATIVE for c in head.children)):
-        return Role(PREDICATE, head.lemma_.lower(), "", via)
+        return Role(PREDICATE, token_lemma(head), "", via)
     if dep in _SUBJECT:
-        return Role(AGENT, head.lemma_.lower(), "active", via)
+        return Role(AGENT, token_lemma(head), "active", via)
     if dep in _PASSIVE_SUBJECT:
-        return Role(PATIENT, head.lemma_.lower(), "passive", via)
+        return Role(PATIENT, token_lemma(head), "passive", via)
     if dep == "pobj" and head.dep_ == "agent":
-        return Role(AGENT, head.head.lemma_.lower(), "passive", via)
+        return Role(AGENT, token_lemma(head.head), "passive", via)
     if dep in _OBJECT:
-        return Role(PATIENT, head.lemma_.lower(), "active", via)
+        return Role(PATIENT, token_lemma(head), "active", via)
     if dep == "pobj" and head.head.pos_ in ("VERB", "AUX"):
         head = head.head  # "travelled to Japan": the verb of the prepositional phrase
-    return Role(OTHER, head.lemma_.lower() if head.pos_ in ("VERB", "AUX") else "", "", via)
+    return Role(OTHER, token_lemma(head) if head.pos_ in ("VERB", "AUX") else "", "", via)
 
 
 def names_the_place(span: Span, cues: PlaceCues) -> bool:
@@ -101,7 +102,7 @@ def names_the_place(span: Span, cues: PlaceCues) -> bool:
             return True
         if word in cues.verb_prepositions and head.head.pos_ in ("VERB", "AUX"):
             return True
-        if head.head.lemma_.lower() in cues.harm_verbs:
+        if token_lemma(head.head) in cues.harm_verbs:
             return True
     role = mention_role(span)
     if role.verb in cues.host_verbs and role.role in (AGENT, PATIENT):

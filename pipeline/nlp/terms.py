@@ -1,12 +1,19 @@
-"""Terms of the parsed text: content-word lemmas and noun phrases, each with its offsets.
+"""Terms of the parsed text: content-word lemmas, names and noun phrases, with offsets.
 
 Shared by the stages that count vocabulary (topics, key terms, distinctive
-vocabulary). A *word* term is the lower-cased lemma of a token whose universal
-POS tag is kept, that is not a stop word, punctuation or a number. A *phrase*
-term is a spaCy noun chunk trimmed of leading determiners, pronouns, numbers
-and stop words and of trailing possessives, if two or more words remain and the
-last is a noun; its key is the lemmas of its words joined by spaces. An
-*ngram* term is a run of two or more adjacent word terms of one sentence.
+vocabulary). The text is read in *units*: a named entity's span is one unit
+whose key is its canonical name ("Bhutto Zardari" and "Bilawal Bhutto Zardari"
+are the one term "bilawal bhutto zardari"); a hyphenated compound written
+without spaces ("people-to-people", "long-term") is one unit; any other token
+is one unit. A *word* term is a unit whose key is the lower-cased lemma (checked
+against the tag: :mod:`pipeline.nlp.lemmas`) of a token whose universal POS tag
+is kept and that is not a stop word, punctuation or a number, or a name or a
+compound. A *phrase* term is a spaCy noun chunk split at coordination ("Pakistan
+and Japan" is two names, not a phrase) and at possessives, trimmed of leading
+determiners, pronouns, numbers and stop words, if two or more units remain, the
+last a noun, and it is not one name; its key is its units' keys joined by
+spaces. An *ngram* term is a run of two or more adjacent word terms of one
+sentence.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.nlp.docs import file_offsets, sentences_of
+from pipeline.nlp.lemmas import token_lemma
 
 TERM_COLUMNS = ["doc_id", "segment_id", "part", "sentence_id", "token_id", "n_tokens", "kind",
                 "term", "pos", "start_char", "end_char", "text"]
@@ -57,42 +65,139 @@ def is_term_token(token: Token, pos: frozenset[str], stop: frozenset[str]) -> st
     if token.pos_ not in pos or token.is_stop or token.is_punct or token.like_num \
             or token.is_space:
         return None
-    key = word_key(token.text, token.lemma_)
+    key = word_key(token.text, token_lemma(token))
     if key is None or key in stop:
         return None
     return key
 
 
-def phrase_spans(chunk: Span, stop: frozenset[str]) -> list[Span]:
-    """The phrases of a noun chunk, split at a possessive ("the region's rapid growth" ->
-    "region", "rapid growth"), each trimmed of leading function words; only those of two or
-    more words ending in a noun are kept."""
-    doc = chunk.doc
+_HYPHENS = {"-", "‐", "‑"}
+
+
+def _compound_end(doc: Doc, i: int, limit: int, names: dict[int, tuple[int, str]]) -> int:
+    """End of the hyphenated compound starting at token ``i`` ("people-to-people"), or i + 1.
+
+    Parts are joined by a hyphen with no space on either side; no part may be a name.
+    """
+    end = i + 1
+    while (end + 1 < limit and doc[end].text in _HYPHENS and not doc[end - 1].whitespace_
+           and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end - 1].is_alpha
+           and end + 1 not in names):
+        end += 2
+    return end
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A stretch of tokens read as one: a name, a hyphenated compound or a token."""
+
+    start: int
+    end: int
+    key: str | None  # None: no term (no letter)
+    pos: str
+    is_name: bool = False
+    is_compound: bool = False
+
+
+def text_units(doc: Doc, start: int, end: int, names: dict[int, tuple[int, str]]) -> list[Unit]:
+    """The units of tokens ``start``..``end`` of a segment doc.
+
+    ``names``: first token of each entity span -> (end token, key), from :func:`name_spans`.
+    """
+    units: list[Unit] = []
+    i = start
+    while i < end:
+        if i in names and names[i][0] <= end:
+            stop, key = names[i]
+            units.append(Unit(i, stop, key, "PROPN", is_name=True))
+            i = stop
+            continue
+        stop = _compound_end(doc, i, end, names)
+        if stop > i + 1 and not any(j in names for j in range(i, stop)):
+            tokens = doc[i:stop]
+            # a plural compound counts with its singular; "war-torn" stays as written
+            last = tokens[-1]
+            parts = [t.lower_ for t in tokens[:-1]] + [
+                token_lemma(last) if last.tag_ in ("NNS", "NNPS") else last.lower_]
+            units.append(Unit(i, stop, "".join(parts), tokens[-1].pos_, is_compound=True))
+            i = stop
+            continue
+        token = doc[i]
+        units.append(Unit(i, i + 1, word_key(token.text, token_lemma(token)), token.pos_))
+        i += 1
+    return units
+
+
+def name_spans(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> dict[int, tuple[int, str]]:
+    """Token spans of entity mentions in a segment doc: first token -> (end token, key).
+
+    ``mentions``: (start, end, canonical name) with offsets into the original file;
+    mentions outside the doc or overlapping an earlier one are left out.
+    """
+    base, out, taken = doc.user_data["start_char"], {}, set()
+    for a, b, canonical in sorted(mentions):
+        if a < base or b > base + len(doc.text):
+            continue
+        span = doc.char_span(a - base, b - base, alignment_mode="expand")
+        key = " ".join(str(canonical).lower().replace("’", "'").split())
+        if span is None or not key or any(i in taken for i in range(span.start, span.end)):
+            continue
+        out[span.start] = (span.end, key)
+        taken.update(range(span.start, span.end))
+    return out
+
+
+def _word_unit_key(unit: Unit, doc: Doc, pos: frozenset[str], stop: frozenset[str]) -> str | None:
+    if unit.is_name:
+        return unit.key
+    if unit.is_compound:
+        if unit.pos not in pos or unit.key is None or unit.key in stop:
+            return None
+        return unit.key
+    return is_term_token(doc[unit.start], pos, stop)
+
+
+def _is_split_point(token: Token) -> bool:
+    """Where a noun chunk splits: coordination, commas, possessives."""
+    return (token.pos_ == "CCONJ" or token.text in (",", ";", "/") or token.tag_ == "POS"
+            or token.text in _TRIM_TRAILING)
+
+
+def phrase_spans(chunk: Span, stop: frozenset[str],
+                 names: dict[int, tuple[int, str]] | None = None) -> list[Span]:
+    """The phrases of a noun chunk, split at coordination and possessives ("the region's
+    rapid growth" -> "region", "rapid growth"; "Pakistan and Japan" -> "Pakistan",
+    "Japan"), each trimmed of leading function words; only those of two or more units
+    ending in a noun and not one name are kept."""
+    doc, names = chunk.doc, names or {}
     pieces, start = [], chunk.start
     for token in chunk:
-        if token.tag_ == "POS" or token.text in _TRIM_TRAILING:
+        inside_name = any(a < token.i < e for a, (e, _) in names.items())
+        if _is_split_point(token) and not inside_name:
             pieces.append((start, token.i))
             start = token.i + 1
     pieces.append((start, chunk.end))
     spans = []
     for start, end in pieces:
-        while start < end and (doc[start].pos_ in _TRIM_LEADING_POS or doc[start].is_stop
-                               or doc[start].like_num or doc[start].lower_ in stop):
+        while start < end and start not in names and (
+                doc[start].pos_ in _TRIM_LEADING_POS or doc[start].is_stop
+                or doc[start].like_num or doc[start].lower_ in stop):
             start += 1
         while end > start and doc[end - 1].is_punct:
             end -= 1
-        span = doc[start:end]
-        if len(span) < 2 or span[-1].pos_ not in ("NOUN", "PROPN"):
+        units = text_units(doc, start, end, names)
+        if len(units) < 2 or units[-1].pos not in ("NOUN", "PROPN"):
             continue
-        if any(t.is_punct and t.text not in "-–" for t in span):
+        if any(doc[u.start].is_punct and doc[u.start].text not in "-–" for u in units):
             continue
-        spans.append(span)
+        spans.append(doc[start:end])
     return spans
 
 
-def phrase_key(span: Span) -> str | None:
-    """Lemma key of a phrase: its words' keys joined by spaces."""
-    keys = [word_key(t.text, t.lemma_) for t in span if not t.is_punct]
+def phrase_key(span: Span, names: dict[int, tuple[int, str]] | None = None) -> str | None:
+    """Key of a phrase: its units' keys joined by spaces."""
+    keys = [u.key for u in text_units(span.doc, span.start, span.end, names or {})
+            if not (u.end - u.start == 1 and span.doc[u.start].is_punct)]
     if any(k is None for k in keys):
         return None
     return " ".join(keys)  # type: ignore[arg-type]
@@ -114,39 +219,45 @@ class TermOptions:
 
 
 def sentence_terms(doc: Doc, sentence_index: int, sent: Span, options: TermOptions,
-                   chunks: Sequence[Span] | None = None) -> list[tuple]:
+                   chunks: Sequence[Span] | None = None,
+                   names: dict[int, tuple[int, str]] | None = None) -> list[tuple]:
     """Term rows (TERM_COLUMNS) of one sentence of a parsed segment doc.
 
     ``chunks``: the doc's noun chunks, when the caller has them (``list(doc.noun_chunks)``,
     computed once per doc; spaCy's ``Span.noun_chunks`` recomputes them for every sentence).
+    ``names``: the doc's entity spans (:func:`name_spans`); each is one term.
     """
     info = doc.user_data
     base = info["first_token_id"]
     head = (info["doc_id"], info["segment_id"], info["part"],
             info["first_sentence_id"] + sentence_index)
+    names = names or {}
     rows: list[tuple] = []
-    kept: list[tuple[Token, str]] = []
-    for token in sent:
-        key = is_term_token(token, options.pos, options.stop)
-        if key is not None:
-            kept.append((token, key))
-            a, b = file_offsets(doc, token.idx, token.idx + len(token))
-            rows.append((*head, base + token.i, 1, "word", key, token.pos_, a, b, token.text))
+    kept: list[tuple[Unit, str]] = []
+    for unit in text_units(doc, sent.start, sent.end, names):
+        key = _word_unit_key(unit, doc, options.pos, options.stop)
+        if key is None:
+            continue
+        kept.append((unit, key))
+        span = doc[unit.start:unit.end]
+        a, b = file_offsets(doc, span.start_char, span.end_char)
+        rows.append((*head, base + unit.start, unit.end - unit.start, "word", key, unit.pos,
+                     a, b, span.text))
     for n in range(2, options.ngram_max + 1):
         for i in range(len(kept) - n + 1):
             run = kept[i:i + n]
-            if run[-1][0].i - run[0][0].i != n - 1:
+            if any(run[j + 1][0].start != run[j][0].end for j in range(n - 1)):
                 continue
-            span = doc[run[0][0].i:run[-1][0].i + 1]
+            span = doc[run[0][0].start:run[-1][0].end]
             a, b = file_offsets(doc, span.start_char, span.end_char)
-            rows.append((*head, base + span.start, n, "ngram", " ".join(k for _, k in run),
-                         span[-1].pos_, a, b, span.text))
+            rows.append((*head, base + span.start, len(span), "ngram",
+                         " ".join(k for _, k in run), run[-1][0].pos, a, b, span.text))
     if options.noun_phrases:
         if chunks is None:
             chunks = list(doc.noun_chunks)
         for chunk in (c for c in chunks if c.start >= sent.start and c.end <= sent.end):
-            for span in phrase_spans(chunk, options.stop):
-                key = phrase_key(span)
+            for span in phrase_spans(chunk, options.stop, names):
+                key = phrase_key(span, names)
                 if key is None:
                     continue
                 a, b = file_offsets(doc, span.start_char, span.end_char)
@@ -163,13 +274,17 @@ def term_table(rows: list[tuple]) -> pd.DataFrame:
 
 def term_occurrences(docs: Iterable[Doc], sentences: pd.DataFrame, *, parts: Iterable[str],
                      pos: Iterable[str], stop: frozenset[str], noun_phrases: bool = True,
-                     ngram_max: int = 1, keep_duplicates: bool = False) -> pd.DataFrame:
+                     ngram_max: int = 1, keep_duplicates: bool = False,
+                     mentions: dict[str, list[tuple[int, int, str]]] | None = None
+                     ) -> pd.DataFrame:
     """Every word and phrase term in the segments of ``parts``, in reading order.
 
     Sentences that repeat an earlier one (``duplicate_of``) are left out unless
     ``keep_duplicates``. Offsets are into the original file; ``token_id`` is the
     document-level id of the term's first token (as in tokens.csv). N-grams of 2
-    to ``ngram_max`` adjacent word terms are added as kind ``ngram``.
+    to ``ngram_max`` adjacent word terms are added as kind ``ngram``. ``mentions``:
+    doc_id -> (start, end, canonical name) of its entity mentions (:func:`name_mentions`),
+    each read as one term.
     """
     parts = set(parts)
     options = TermOptions(frozenset(pos), stop, noun_phrases, ngram_max)
@@ -180,7 +295,20 @@ def term_occurrences(docs: Iterable[Doc], sentences: pd.DataFrame, *, parts: Ite
         if info["part"] not in parts:
             continue
         chunks = list(doc.noun_chunks) if noun_phrases else []
+        names = name_spans(doc, (mentions or {}).get(info["doc_id"], []))
         for k, sent in enumerate(sentences_of(doc)):
             if (info["doc_id"], info["first_sentence_id"] + k) not in duplicates:
-                rows.extend(sentence_terms(doc, k, sent, options, chunks))
+                rows.extend(sentence_terms(doc, k, sent, options, chunks, names))
     return term_table(rows)
+
+
+def name_mentions(entities: pd.DataFrame, labels: Iterable[str]) -> dict[str, list[tuple]]:
+    """doc_id -> (start, end, canonical) of the entity mentions with ``labels`` (entities.csv)."""
+    if entities is None or entities.empty:
+        return {}
+    kept = entities[entities["label"].isin(set(labels))]
+    out: dict[str, list[tuple]] = {}
+    for doc_id, a, b, canonical in zip(kept["doc_id"], kept["start_char"], kept["end_char"],
+                                       kept["canonical"], strict=True):
+        out.setdefault(doc_id, []).append((int(a), int(b), str(canonical)))
+    return out

@@ -39,6 +39,7 @@ from pipeline.nlp.roles import mention_role
 from pipeline.nlp.terms import (
     TermOptions,
     duplicate_sentences,
+    name_spans,
     sentence_terms,
     stop_words,
     term_table,
@@ -120,6 +121,8 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
         scope = (COMMENT if info["part"] == "comment" else
                  HEADING if info["part"] in settings.heading_parts else BODY)
         chunks = list(doc.noun_chunks) if scope == BODY and terms.noun_phrases else []
+        names = name_spans(doc, [(a, b, canonical) for a, b, _, _, canonical, _ in
+                                 names_of.get(doc_id, [])]) if scope == BODY else {}
         for k, sent in enumerate(sentences_of(doc)):
             sid = info["first_sentence_id"] + k
             if (doc_id, sid) in duplicates:
@@ -133,7 +136,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             voice_rows.append((*key, voice.voice, voice.speaker, voice.verb, voice.cue,
                                voice.quoted_words))
             if scope == BODY:
-                term_rows.extend(sentence_terms(doc, k, sent, terms, chunks))
+                term_rows.extend(sentence_terms(doc, k, sent, terms, chunks, names))
             primary, scores, matches = sentence_frames(sent, frame_cues)
             frame_rows.append((*key, primary, "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
@@ -228,9 +231,10 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     voices = voice_table_of(collected["voices"], sent)
     occurrences = collected["terms"]
     counts, words_a, words_b = keyness_counts(occurrences, sent, compare)
-    background = background_counts(background_lexicon, settings)
+    background = background_counts(background_lexicon, settings, occurrences)
     keyness = keyness_table(counts, words_a, words_b, groups=compare,
                             prior_strength=settings.prior_strength, background=background,
+                            prior_min=settings.prior_min,
                             z_threshold=settings.z_threshold, min_units=settings.min_units)
     actors = actor_table(collected["roles"], tone, sent, settings.agency_min_roles)
     roles = collected["roles"].merge(sent[key + ["part"]], on=key)
@@ -243,7 +247,11 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
         stance_categories=[*stance_cues.categories, *RULE_CATEGORIES], frame_names=frame_names,
         sides=sides, compare=compare, settings=settings)
 
-    return {"keyness": keyness, "frames_sentences": frames_sent, "frame_shares": frame_shares,
+    term_rows = occurrences[occurrences["kind"].isin(["word", "phrase"])].assign(
+        kind=lambda d: d["kind"].map({"word": "lemma", "phrase": "noun_phrase"}))
+    return {"keyness": keyness, "terms": term_rows[["doc_id", "sentence_id", "kind", "term",
+                                                    "start_char", "end_char", "text"]],
+            "frames_sentences": frames_sent, "frame_shares": frame_shares,
             "headline_frames": headlines,
             "tone": tone, "tone_summary": tone_summary(tone, sent, compare, settings),
             "stance": stance, "stance_markers": collected["markers"],

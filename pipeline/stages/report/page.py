@@ -102,12 +102,33 @@ class SentenceIndex:
         return lines
 
 
-def term_lines(tokens: pd.DataFrame, body: pd.DataFrame, index: SentenceIndex, term: str,
+def vocabulary_note(lemmas: pd.DataFrame, compare: tuple[str, str], framing) -> str:
+    """What the distinctive-vocabulary section can say: per group, how many words pass."""
+    words = []
+    for group in compare:
+        hit = lemmas[lemmas["distinctive_for"] == group]
+        if hit.empty:
+            words.append(f"no word is distinctive of the {group}")
+        else:
+            top = hit.reindex(hit["log_odds_z"].abs().sort_values(ascending=False).index)
+            names = ", ".join(f"“{t}”" for t in top["term"].head(5))
+            words.append(f"{len(hit)} word{'s' * (len(hit) != 1)} {'are' if len(hit) != 1 else 'is'}"
+                         f" distinctive of the {group} ({names})")
+    text = "; ".join(words) + f" (|z| ≥ {framing.z_threshold:g}, in at least " \
+        f"{framing.min_units} paragraphs, prior: {framing.prior})."
+    if not all((lemmas["distinctive_for"] == g).any() for g in compare):
+        text += (" A group with none only has words that lean its way: in two texts of a "
+                 "thousand words a word needs about 8 uses against 0 to pass. p_exact in "
+                 "the table is each word's exact binomial p, not corrected for the hundreds "
+                 "of words tested.")
+    return text[0].upper() + text[1:]
+
+
+def term_lines(terms: pd.DataFrame, index: SentenceIndex, term: str, kind: str,
                group_docs: list[str], n: int) -> list[dict]:
-    """Sentences of the given documents where a lemma occurs, the word highlighted."""
-    words = term.split()
-    hits = tokens[(tokens["lemma_lower"] == words[0]) & tokens["doc_id"].isin(group_docs)]
-    hits = hits.merge(body[["doc_id", "sentence_id"]], on=["doc_id", "sentence_id"])
+    """Sentences of the given documents where a term occurs (terms.csv), the term highlighted."""
+    hits = terms[(terms["term"] == term) & (terms["kind"] == kind)
+                 & terms["doc_id"].isin(group_docs)]
     return [index.line(r.doc_id, r.sentence_id, r.start_char, r.end_char)
             for r in hits.head(n).itertuples()]
 
@@ -189,6 +210,7 @@ class FramingTables:
     """The framing stage's tables that the page shows."""
 
     keyness: pd.DataFrame
+    terms: pd.DataFrame
     frame_shares: pd.DataFrame
     frames_sentences: pd.DataFrame
     tone_summary: pd.DataFrame
@@ -217,7 +239,8 @@ class ReportOptions:
 def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                 sentences: pd.DataFrame, tokens: pd.DataFrame, entity_comparison: pd.DataFrame,
                 entities: pd.DataFrame, topics: pd.DataFrame, topic_selection: pd.DataFrame,
-                doc_topics: pd.DataFrame, keyness: pd.DataFrame, frame_shares: pd.DataFrame,
+                doc_topics: pd.DataFrame, keyness: pd.DataFrame, terms: pd.DataFrame,
+                frame_shares: pd.DataFrame,
                 frames_sentences: pd.DataFrame, tone_summary: pd.DataFrame,
                 stance: pd.DataFrame, stance_markers: pd.DataFrame, actors: pd.DataFrame,
                 alignment: pd.DataFrame, relationship: pd.DataFrame,
@@ -231,7 +254,7 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         CorpusTables(corpus, documents, segments, sentences, tokens),
         EntityTables(entities, entity_comparison),
         TopicTables(topics, topic_selection, doc_topics),
-        FramingTables(keyness, frame_shares, frames_sentences, tone_summary, stance,
+        FramingTables(keyness, terms, frame_shares, frames_sentences, tone_summary, stance,
                       stance_markers, actors, alignment, relationship, framing_summary,
                       headline_frames, sides, quoted_speakers),
         figures, ReportOptions(report, tuple(compare), model, parse, framing))
@@ -274,12 +297,6 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
     page = env.get_template("report.html.j2").render(**context)
     return {"report": page, "findings": findings_markdown(title, measured, settings.key_findings,
                                                           index, first_line)}
-
-
-def _body(texts: CorpusTables, parse: ParseSettings) -> pd.DataFrame:
-    sentences = texts.sentences
-    dup = sentences["duplicate_of"].notna() if not parse.keep_duplicates else False
-    return sentences[sentences["part"].isin(set(parse.body_parts)) & ~dup]
 
 
 STATUS_LABELS = {"key": "", "suggestive": "Suggestive: ",
@@ -416,8 +433,6 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
     """Vocabulary, frames, tone, stance, actors, the relationship and aligned claims."""
     settings, compare = options.report, options.compare
     ga, gb = compare
-    tokens = texts.tokens
-    body = _body(texts, options.parse)
     docs_of = {g: sorted(texts.documents.loc[texts.documents["group"] == g, "doc_id"])
                for g in compare}
     lemmas = framed.keyness[framed.keyness["kind"] == "lemma"]
@@ -429,7 +444,8 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
         for row in top.itertuples():
             term_context.append({"term": row.term, "group": group, "z": f"{row.log_odds_z:+.2f}",
                                  "counts": f"{row.count_a} / {row.count_b}",
-                                 "lines": term_lines(tokens, body, index, row.term,
+                                 "distinctive": row.distinctive_for == group,
+                                 "lines": term_lines(framed.terms, index, row.term, row.kind,
                                                      docs_of[group], settings.context_lines)})
     alignment = framed.alignment
     aligned = alignment[alignment["aligned"] & alignment["mutual"] & (alignment["group"] == ga)] \
@@ -454,9 +470,11 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
         "keyness_table": _table(lemmas.reindex(lemmas["log_odds_z"].abs()
                                                .sort_values(ascending=False, kind="stable").index),
                                 ["term", "count_a", "count_b", "rate_a", "rate_b", "log_odds_z",
-                                 "g2", "log_ratio", "units_a", "units_b", "distinctive_for"],
+                                 "p_exact", "g2", "log_ratio", "units_a", "units_b",
+                                 "distinctive_for"],
                                 settings.table_rows, "tables/keyness.csv"),
         "term_context": term_context,
+        "vocabulary_note": vocabulary_note(lemmas, compare, options.framing),
         "frames_table": _table(frame_rows, ["frame", *compare], 20, "tables/frame_shares.csv",
                                {g: "share" for g in compare}),
         "headline_table": _table(framed.headlines.assign(

@@ -6,8 +6,8 @@
   adjectives among the word terms are nodes (the paper's best syntactic
   filter), linked when they occur within ``window`` such words of each other
   in a sentence; PageRank (damping 0.85) scores the words; a candidate (a noun
-  phrase, or a single noun or proper noun) scores the sum of its words' scores,
-  as textacy's implementation does.
+  phrase, or a single noun, proper noun or name) scores the sum of its words'
+  scores (the word terms inside it: a name is one), as textacy's implementation does.
 
 Both work on the rows of :func:`pipeline.nlp.terms.term_occurrences`, so every key
 term carries the offsets of its first occurrence.
@@ -109,6 +109,18 @@ def cooccurrence_edges(words: pd.DataFrame, window: int) -> dict[tuple[str, str]
     return edges
 
 
+def _component_words(candidates: pd.DataFrame, words: pd.DataFrame) -> dict[str, list[str]]:
+    """Each candidate's word terms: those inside its first occurrence (a name is one word)."""
+    starts, ends = words["start_char"].to_numpy(), words["end_char"].to_numpy()
+    terms = words["term"].to_numpy()
+    out = {}
+    for term, a, b in zip(candidates["term"], candidates["start_char"], candidates["end_char"],
+                          strict=True):
+        inside = (starts >= a) & (ends <= b)
+        out[term] = [str(w) for w in terms[inside]] or [term]
+    return out
+
+
 def textrank_keyterms(occurrences: pd.DataFrame, window: int, top_n: int) -> pd.DataFrame:
     """Each document's ``top_n`` noun phrases and nouns by TextRank."""
     rows = []
@@ -122,7 +134,8 @@ def textrank_keyterms(occurrences: pd.DataFrame, window: int, top_n: int) -> pd.
         candidates = doc[(doc["kind"] == "phrase") |
                          ((doc["kind"] == "word") & doc["pos"].isin(["NOUN", "PROPN"]))]
         counts = Counter(candidates["term"])
-        scored = sorted(((t, sum(scores.get(w, 0.0) for w in t.split())) for t in counts),
+        parts = _component_words(candidates.drop_duplicates("term"), words)
+        scored = sorted(((t, sum(scores.get(w, 0.0) for w in parts[t])) for t in counts),
                         key=lambda ts: (-round(ts[1], 9), ts[0]))[:top_n]
         rows += _rows(doc_id, "textrank", scored, counts, where)
     return pd.DataFrame(rows, columns=KEYTERM_COLUMNS)

@@ -36,8 +36,9 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from pipeline.config import TopicSettings
+from pipeline.corpus.entity_lexicon import NAME_LABELS
 from pipeline.errors import ConfigError
-from pipeline.nlp.terms import as_terms, stop_words, term_occurrences
+from pipeline.nlp.terms import as_terms, name_mentions, stop_words, term_occurrences
 from pipeline.stages.topics.keyterms import textrank_keyterms, tfidf_keyterms
 from pipeline.stats.streams import measure_stream
 
@@ -395,7 +396,7 @@ def reference_texts(occurrences: pd.DataFrame, units: pd.DataFrame, unit_terms: 
 
 
 def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame,
-           stopwords_lexicon, *, topics: TopicSettings, parse,
+                 entities: pd.DataFrame, stopwords_lexicon, *, topics: TopicSettings, parse,
            compare: tuple[str, str]) -> dict[str, object]:
     """Stage function: topic model over paragraphs, key terms per document, four charts."""
     settings = topics
@@ -404,7 +405,7 @@ def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, document
     occurrences = term_occurrences(
         docs, sentences, parts=parts, pos=settings.pos, stop=stop_words(stopwords_lexicon),
         noun_phrases=settings.noun_phrases, ngram_max=settings.ngram_range[1],
-        keep_duplicates=parse.keep_duplicates)
+        keep_duplicates=parse.keep_duplicates, mentions=name_mentions(entities, NAME_LABELS))
     units, unit_terms = topic_units(segments, occurrences, settings, parse.parts)
     body = units["scope"].to_numpy() == "body"
     body_terms = [t for t, b in zip(unit_terms, body, strict=True) if b]
