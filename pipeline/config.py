@@ -222,6 +222,7 @@ class FramingSettings(Section):
     z_threshold: Annotated[float, Field(ge=0.0)]
     min_units: Positive
     align_threshold: Fraction
+    align_min_shared: Annotated[int, Field(ge=1)]
     tone_threshold: Fraction
     bootstrap: Count
     permutations: Count

@@ -91,3 +91,39 @@ def test_paragraphs_are_resampled_with_few_documents():
     few = _finding(_clustered(3))
     assert (few["resampling_unit"], few["units_a"]) == ("paragraph", 6)  # 3 docs x 2 paragraphs
     assert "paragraphs resampled" in few["finding"]
+
+
+def test_ratio_intervals_of_sentences_are_those_of_the_mean():
+    from pipeline.stats.uncertainty import ratio_intervals
+
+    num = np.array([1.0, 0, 0, 1, 1, 0, 0, 0, 1, 0])[:, None]
+    lo, hi = ratio_intervals(num, np.ones(10), 150, np.random.default_rng(3))
+    # by hand: the same 150 resamples of the 10 sentences, their means, the 2.5/97.5 centiles
+    draws = np.random.default_rng(3).integers(0, 10, size=(150, 10))
+    assert [lo[0], hi[0]] == list(np.percentile(num[draws, 0].mean(axis=1), [2.5, 97.5]))
+    # two units of 5 sentences: (2 of 5) and (2 of 5) can only ever resample to 4 of 10
+    lo, hi = ratio_intervals(np.array([[2.0], [2.0]]), np.array([5.0, 5.0]), 200,
+                             np.random.default_rng(1))
+    assert lo[0] == hi[0] == 0.4
+
+
+def test_frame_share_intervals_resample_the_findings_unit():
+    from pipeline.config import FramingSettings
+    from pipeline.stages.framing.units import share_rows
+
+    table = _clustered(6).assign(primary_frame=lambda d: np.where(d["flag"] == 1, "x", "y"))
+    settings = FramingSettings(bootstrap=400, permutations=0)
+    rows = share_rows(table, "primary_frame", ["x", "y"], ("A", "B"), settings)
+    group_x = {r[1]: r for r in rows if r[0] == "group" and r[3] == "x"}
+    assert group_x["A"][-1] == "document"  # the unit, as in framing_summary.csv
+    by_doc = _finding(table)
+    # the same unit and draws as the finding's own interval of A: as wide
+    width = group_x["A"][8] - group_x["A"][7]
+    assert width > 0.5
+    assert by_doc["resampling_unit"] == group_x["A"][-1]
+    one_doc = [r for r in rows if r[0] == "document" and r[2] == "A0" and r[3] == "x"][0]
+    assert one_doc[-1] == "paragraph"  # one document: its paragraphs
+    sentence = share_rows(table, "primary_frame", ["x", "y"], ("A", "B"),
+                          FramingSettings(bootstrap=400, permutations=0, resample_unit="sentence"))
+    s_x = [r for r in sentence if r[0] == "group" and r[1] == "A" and r[3] == "x"][0]
+    assert s_x[-1] == "sentence" and s_x[8] - s_x[7] < width / 1.5

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 from matplotlib.axes import Axes
 
-from pipeline.charts.style import GROUP_COLOURS, NEUTRAL
+from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, legend_outside
 
 
 def plot_top_entities(ax: Axes, comparison: pd.DataFrame, top_n: int = 12) -> Axes:
@@ -36,8 +36,9 @@ def plot_top_entities(ax: Axes, comparison: pd.DataFrame, top_n: int = 12) -> Ax
     parts = [f"{lead['canonical']} leads the {g} ({lead[col]:.1f} per 1,000 words)"
              for lead, g, col in ((lead_a, group_a, "rate_a"), (lead_b, group_b, "rate_b"))
              if lead is not None]
-    ax.set_title("Most-named entities: " + ";\n".join(parts), fontsize=10)
-    ax.legend(loc="lower right", frameon=False)
+    # one line per group, wrapped at the figure's edges when a long name needs it
+    ax.set_title("\n".join(["Most-named entities", *parts]), fontsize=10, wrap=True)
+    legend_outside(ax)
     return ax
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 
-from pipeline.charts.style import GROUP_COLOURS, NEUTRAL
+from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, legend_outside
 
 MAX_ARCS = 8
 
@@ -118,31 +118,60 @@ def plot_fightin_words(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str]
     return ax
 
 
-def _grouped_barh(ax: Axes, rows: pd.DataFrame, key: str, value: str, compare: tuple[str, str],
-                  interval: tuple[str, str] | None = None) -> list[str]:
-    """Two bars per category (one per group) at y = category index; returns the categories."""
+def _plural(n: int, word: str) -> str:
+    """ "1 role", "3 roles".
+
+    >>> _plural(1, "role"), _plural(0, "mention")
+    ('1 role', '0 mentions')
+    """
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _offsets(n_groups: int, height: float) -> list[float]:
+    """Vertical offset of each group's bar within a category: the first group on top
+    (the y axis is inverted), the bars not touching."""
+    return [(i - (n_groups - 1) / 2) * height * 1.1 for i in range(n_groups)]
+
+
+def _grouped_barh(ax: Axes, rows: pd.DataFrame, key: str, value: str,
+                  compare: tuple[str, str]) -> list[str]:
+    """Two bars per category (one per group, the first on top); returns the categories."""
     categories = list(dict.fromkeys(rows[key]))
-    height = 0.4
-    for i, group in enumerate(compare):
+    height = 0.38
+    for i, (group, dy) in enumerate(zip(compare, _offsets(len(compare), height), strict=True)):
         g = rows[rows["group"] == group].set_index(key).reindex(categories)
-        err = None
-        if interval:
-            err = np.vstack([(g[value] - g[interval[0]]).clip(lower=0).fillna(0),
-                             (g[interval[1]] - g[value]).clip(lower=0).fillna(0)])
-        ax.barh(np.arange(len(categories)) + (0.5 - i) * height, g[value], height, xerr=err,
-                color=GROUP_COLOURS[i], label=group,
-                error_kw={"elinewidth": 0.8, "ecolor": "#555555"})
+        ax.barh(np.arange(len(categories)) + dy, g[value], height, color=GROUP_COLOURS[i],
+                label=group)
     ax.set_yticks(range(len(categories)), [c.replace("_", " ") for c in categories], fontsize=8)
     ax.invert_yaxis()
     return categories
 
 
 def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, str]) -> Axes:
-    """Grouped bars: share of sentences per primary frame, per group, with bootstrap intervals."""
-    rows = frame_shares[(frame_shares["level"] == "group") & (frame_shares["frame"] != "other")]
+    """Share of sentences per primary frame and group: a dot at the share, a line across its
+    bootstrap interval, each group in its own colour on its own line.
+
+    Frames no compared group uses are left out and named under the axis.
+    """
+    rows = frame_shares[(frame_shares["level"] == "group") & (frame_shares["frame"] != "other")
+                        & frame_shares["group"].isin(compare)]
     if rows.empty:
         return _empty(ax, "no frames")
-    _grouped_barh(ax, rows, "frame", "share", compare, ("share_low", "share_high"))
+    used = rows.groupby("frame", sort=False)["sentences"].sum()
+    unused = [f for f in used.index if used[f] == 0]
+    rows = rows[~rows["frame"].isin(unused)]
+    categories = list(dict.fromkeys(rows["frame"]))
+    for i, (group, dy) in enumerate(zip(compare, _offsets(len(compare), 0.32), strict=True)):
+        g = rows[rows["group"] == group].set_index("frame").reindex(categories)
+        y = np.arange(len(categories)) + dy
+        ax.hlines(y, g["share_low"], g["share_high"], color=GROUP_COLOURS[i], lw=2.5,
+                  alpha=0.45)
+        ax.plot(g["share"], y, "o", color=GROUP_COLOURS[i], label=group, ms=6, clip_on=False)
+    ax.set_yticks(range(len(categories)), [c.replace("_", " ") for c in categories], fontsize=8)
+    ax.set_ylim(len(categories) - 0.5, -0.5)
+    ax.grid(axis="y", color="#eeeeee", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlim(left=0)
     wide = rows[rows["frame"] != "none"].pivot_table(index="frame", columns="group",
                                                      values="share") \
         .reindex(columns=list(compare)).fillna(0)
@@ -155,12 +184,17 @@ def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, 
             leads.append(f"the {group} uses {f.replace('_', ' ')} more "
                          f"({wide.loc[f, group]:.0%} of sentences vs {wide.loc[f, other]:.0%})")
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.set_xlabel("share of body sentences with this primary frame (95% bootstrap interval)")
+    label = "share of body sentences with this primary frame (dot) and its 95% bootstrap interval"
+    if "resampling_unit" in rows and rows["resampling_unit"].nunique() == 1:
+        label += f" ({rows['resampling_unit'].iloc[0]}s resampled)"
+    if unused:
+        label += "\nnot used by either group: " + ", ".join(f.replace("_", " ") for f in unused)
+    ax.set_xlabel(label)
     title = "Primary frame of sentences"
     if leads:
         title = "Largest gaps: " + ";\n".join(leads)
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    legend_outside(ax)
     return ax
 
 
@@ -192,12 +226,28 @@ def plot_tone_arcs(ax: Axes, tone: pd.DataFrame, groups: dict[str, str],
     title = f"{title}\nmean tone (VADER compound): " + ", ".join(means)
     ax.axhline(0, color=NEUTRAL, lw=0.8)
     ax.set_xlim(0, 1)
-    ax.set_ylim(-1, 1)
+    ax.set_ylim(*_tone_limits([line.get_ydata() for line in ax.get_lines()]))
     ax.set_xlabel("position in the document (0 = start, 1 = end)")
-    ax.set_ylabel("VADER compound")
+    ax.set_ylabel("VADER compound (\u22121 to +1)")
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    legend_outside(ax)
     return ax
+
+
+def _tone_limits(series: list) -> tuple[float, float]:
+    """The y range of the tone chart: the plotted values and zero, with a margin, within
+    VADER's -1..+1 (so a text whose tone stays between 0.1 and 0.7 is not drawn in a
+    quarter of the chart).
+
+    >>> _tone_limits([[0.1, 0.7]])
+    (-0.1, 0.8)
+    """
+    values = np.concatenate([np.asarray(s, dtype=float) for s in series]) if series else \
+        np.array([0.0])
+    values = values[np.isfinite(values)]
+    low, high = min(0.0, float(values.min(initial=0.0))), max(0.0, float(values.max(initial=0.0)))
+    margin = max(0.1, 0.1 * (high - low))
+    return round(max(-1.0, low - margin), 6), round(min(1.0, high + margin), 6)
 
 
 def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str],
@@ -223,13 +273,17 @@ def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str],
     whose = {"author": " in the author's own voice", "quoted": " quoted from others"}
     ax.set_xlabel(f"markers per 1,000 words of article body{whose.get(voice, '')}")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    legend_outside(ax)
     return ax
 
 
 def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
                       top_n: int = 12) -> Axes:
-    """Per actor and group: share of its subject/object roles in which it is the agent."""
+    """Per actor and group: share of its subject/object roles in which it is the agent.
+
+    An actor with roles but no agent role shows a 0% tick; one with no role in a group
+    (or no mention) says so in words instead of a bar.
+    """
     rows = actors[actors["group"].isin(compare)]
     if rows.empty:
         return _empty(ax, "no actors")
@@ -240,20 +294,30 @@ def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
         return _empty(ax, "no actor is a subject or object")
     top = by.groupby("actor")["mentions"].sum().sort_values(ascending=False).head(top_n).index
     top = sorted(top, key=lambda a: (-by[by["actor"] == a]["mentions"].sum(), a))
-    height = 0.4
-    for i, group in enumerate(compare):
+    height = 0.38
+    for i, (group, dy) in enumerate(zip(compare, _offsets(len(compare), height), strict=True)):
         g = by[by["group"] == group].set_index("actor").reindex(top)
-        roles = (g["agent"] + g["patient"]).fillna(0)
-        agency = (g["agent"] / roles.where(roles > 0)).fillna(0)
-        y = np.arange(len(top)) + (0.5 - i) * height
-        ax.barh(y, agency, height, color=GROUP_COLOURS[i], label=group)
-        for yy, value, n_roles, n in zip(y, agency, roles, g["mentions"].fillna(0), strict=True):
-            ax.text(value, yy, f" {int(n_roles)} roles / {int(n)} mentions", va="center",
-                    fontsize=7)
+        roles = (g["agent"] + g["patient"]).fillna(0).astype(int)
+        agency = g["agent"] / roles.where(roles > 0)
+        y = np.arange(len(top)) + dy
+        ax.barh(y, agency.fillna(0), height, color=GROUP_COLOURS[i], label=group)
+        for yy, value, n_roles, n in zip(y, agency, roles, g["mentions"].fillna(0).astype(int),
+                                         strict=True):
+            if n_roles == 0:
+                text = (f" {group}: not mentioned" if n == 0 else
+                        f" {group}: no subject/object role ({_plural(n, 'mention')})")
+                ax.text(0, yy, text, va="center", fontsize=7, color="#555555", style="italic")
+                continue
+            if value == 0:  # a visible tick: 0% is a value, not a gap
+                ax.plot([0, 0], [yy - height / 2, yy + height / 2], color=GROUP_COLOURS[i],
+                        lw=2.5, solid_capstyle="butt")
+            ax.text(value, yy, f" {value:.0%}: {_plural(n_roles, 'role')} / "
+                    f"{_plural(n, 'mention')}", va="center", fontsize=7)
     ax.set_yticks(range(len(top)), top, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1.35)
-    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}" if v <= 1 else "")
+    ax.set_ylim(len(top) - 0.5, -0.5)
+    ax.set_xlim(0, 1.45)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlabel("agent share: agent / (agent + patient) roles")
     title = "Who acts? Agency of the most-mentioned actors (subjects and objects only)"
     wide = by.assign(agency=by["agent"] / (by["agent"] + by["patient"]).where(
@@ -267,5 +331,5 @@ def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
                      f"the {compare[1]}, {wide.loc[actor, compare[0]]:.0%} in the {compare[0]}\n"
                      "(subjects and objects of the most-mentioned actors)")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+    legend_outside(ax)
     return ax

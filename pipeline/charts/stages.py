@@ -22,6 +22,7 @@ from pipeline.charts.framing import (
 )
 from pipeline.charts.style import GROUP_COLOURS, new_figure
 from pipeline.charts.topics import (
+    group_prevalence,
     keyterm_documents,
     plot_keyterms,
     plot_topic_prevalence,
@@ -65,13 +66,16 @@ def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics
     plot_topic_prevalence(ax, doc_topics, compare)
     ncols = max(1, min(k, 4))
     nrows = max(1, math.ceil(k / ncols))
-    terms_figure, axes = new_figure(3.6 * ncols, 3.2 * nrows, ncols=ncols, nrows=nrows)
+    terms_figure, axes = new_figure(3.6 * ncols, 3.4 * nrows, ncols=ncols, nrows=nrows)
+    prevalence_by_group = group_prevalence(doc_topics, compare)
     for topic_id, ax in enumerate(axes):
         if topic_id < k:
-            plot_topic_terms(ax, topics, topic_id)
+            plot_topic_terms(ax, topics, topic_id, prevalence_by_group, compare)
         else:
             ax.set_axis_off()
-    terms_figure.suptitle(f"Top terms of the {k} topics (share of each topic's weight)")
+    terms_figure.suptitle(f"Top terms of the {k} topics; bars in the colour of the group "
+                          f"whose documents the topic fills most ({compare[0]} blue, "
+                          f"{compare[1]} orange; grey: both alike)")
     selection_figure, (ax,) = new_figure(6, 3.5)
     plot_topic_selection(ax, topic_selection, settings.min_stability)
     shown = keyterm_documents(documents, compare, settings.chart_max_documents)

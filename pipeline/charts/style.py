@@ -7,6 +7,7 @@ group B always orange, in every chart and in the report.
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 GROUP_COLOURS = ("#0072B2", "#E69F00")
@@ -28,3 +29,8 @@ def new_figure(width: float, height: float, ncols: int = 1,
         figure = Figure(figsize=(width, height), layout="constrained")
         axes = figure.subplots(nrows, ncols, squeeze=False).ravel().tolist()
     return figure, axes
+
+
+def legend_outside(ax: Axes) -> None:
+    """The legend right of the axes, where it cannot cover a bar, a point or a label."""
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 
 from pipeline.charts.style import GROUP_COLOURS, NEUTRAL
 
 MAX_ROWS = 20
+LEAN_RATIO = 1.5
 
 
 def _empty(ax: Axes, message: str) -> Axes:
@@ -46,33 +48,82 @@ def plot_topic_prevalence(ax: Axes, doc_topics: pd.DataFrame, compare: tuple[str
                  for (_, doc), v in zip(table.index, table.to_numpy(), strict=True)][:3]
         title = "Largest topic of each document: " + "; ".join(leads)
     values = table.to_numpy()
-    ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9), aspect="auto")
+    groups = [name if isinstance(name, str) else name[0] for name in table.index]
+    ax.imshow(_shaded(values, [_row_colour(g, compare) for g in groups]), aspect="auto")
     for (i, j), v in np.ndenumerate(values):
         ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=8,
                 color="white" if v > 0.6 * values.max() else "black")
     ax.set_xticks(range(values.shape[1]), [_wrap(f"{t}: {labels[t]}") for t in table.columns],
                   fontsize=8)
     ax.set_yticks(range(len(rows)), rows)
-    for tick, name in zip(ax.get_yticklabels(), table.index, strict=True):
-        group = name if isinstance(name, str) else name[0]
-        if group in compare:
-            tick.set_color(GROUP_COLOURS[compare.index(group)])
+    for tick, group in zip(ax.get_yticklabels(), groups, strict=True):
+        tick.set_color(_row_colour(group, compare))
     ax.set_title(title, fontsize=10)
     ax.spines[:].set_visible(False)
     return ax
 
 
-def plot_topic_terms(ax: Axes, topics: pd.DataFrame, topic_id: int) -> Axes:
-    """Horizontal bars: the top terms of one topic and their weight."""
+def _row_colour(group: str, compare: tuple[str, str]) -> str:
+    return GROUP_COLOURS[compare.index(group)] if group in compare else NEUTRAL
+
+
+def _shaded(values: np.ndarray, colours: list[str]) -> np.ndarray:
+    """RGB cells from white (0) to each row's colour (the largest value in the table)."""
+    top = max(float(values.max()), 1e-9)
+    rgb = np.array([to_rgb(c) for c in colours])[:, None, :]
+    weight = np.nan_to_num(values / top)[:, :, None]
+    return 1 - weight * (1 - rgb)
+
+
+def group_prevalence(doc_topics: pd.DataFrame, compare: tuple[str, str]) -> pd.DataFrame:
+    """Mean body share of each topic over the documents of each compared group
+    (rows: topic_id; columns: the groups)."""
+    body = doc_topics[(doc_topics["scope"] == "body") & doc_topics["group"].isin(compare)]
+    return body.pivot_table(index="topic_id", columns="group", values="share",
+                            aggfunc="mean").reindex(columns=list(compare))
+
+
+def topic_leaning(prevalence: pd.DataFrame, topic_id: int,
+                  compare: tuple[str, str]) -> tuple[str | None, str]:
+    """The group a topic belongs to most (its mean share at least ``LEAN_RATIO`` times the
+    other's), or None when both use it alike; and the shares as words.
+
+    >>> p = pd.DataFrame({"a": [0.35, 0.2], "b": [0.01, 0.18]})
+    >>> topic_leaning(p, 0, ("a", "b")), topic_leaning(p, 1, ("a", "b"))[0]
+    (('a', 'a 35% \u00b7 b 1%'), None)
+    """
+    if topic_id not in prevalence.index:
+        return None, ""
+    shares = prevalence.loc[topic_id].fillna(0)
+    words = " \u00b7 ".join(f"{g} {shares[g]:.0%}" for g in compare)
+    a, b = (float(shares[g]) for g in compare)
+    if a >= LEAN_RATIO * b and a > 0:
+        return compare[0], words
+    if b >= LEAN_RATIO * a and b > 0:
+        return compare[1], words
+    return None, words
+
+
+def plot_topic_terms(ax: Axes, topics: pd.DataFrame, topic_id: int,
+                     prevalence: pd.DataFrame | None = None,
+                     compare: tuple[str, str] = ()) -> Axes:
+    """Horizontal bars: the top terms of one topic and their weight, in the colour of the
+    group whose documents it fills most (grey when both groups use it alike)."""
     rows = topics[topics["topic_id"] == topic_id].sort_values("rank", ascending=False)
     if rows.empty:
         return _empty(ax, f"no topic {topic_id}")
-    ax.barh(range(len(rows)), rows["weight"], color=NEUTRAL)
+    lean, shares = (None, "")
+    if prevalence is not None and compare:
+        lean, shares = topic_leaning(prevalence, topic_id, compare)
+    colour = _row_colour(lean, compare) if lean else NEUTRAL
+    ax.barh(range(len(rows)), rows["weight"], color=colour)
     ax.set_yticks(range(len(rows)), rows["term"], fontsize=8)
     first = rows.iloc[0]
-    ax.set_title(_wrap(f"{topic_id}: {first['label']}", 36) +
-                 f"\ncoherence {first['coherence']:.2f}, stability {first['stability']:.2f}",
-                 fontsize=9)
+    lines = [_wrap(f"{topic_id}: {first['label']}", 36),
+             f"coherence {first['coherence']:.2f}, stability {first['stability']:.2f}"]
+    if shares:
+        lines.append(f"share: {shares}" + ("" if lean else " (both alike)"))
+    ax.set_title("\n".join(lines), fontsize=9)
     ax.set_xlabel("weight")
     return ax
 

@@ -45,21 +45,34 @@ def bootstrap_intervals(values: np.ndarray, n: int, rng: np.random.Generator,
     One set of resamples serves every column (e.g. one flag column per category).
     NaN when there are fewer than two rows or ``n`` is 0.
     """
-    rows, cols = values.shape
+    return ratio_intervals(values, np.ones(values.shape[0]), n, rng, level)
+
+
+def ratio_intervals(nums: np.ndarray, den: np.ndarray, n: int, rng: np.random.Generator,
+                    level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap intervals of sum(nums[:, j]) / sum(den) for every column j,
+    resampling the rows (units: sentences, paragraphs or documents) with replacement.
+
+    With one row per sentence and ``den`` all ones this is the interval of a mean.
+    NaN when there are fewer than two rows or ``n`` is 0. The draws depend on the number
+    of rows only, so a column added leaves every other column's interval as it was;
+    columns are summed in blocks for memory.
+    """
+    rows, cols = nums.shape
     if n == 0 or rows < 2:
         nan = np.full(cols, np.nan)
         return nan, nan.copy()
-    # The draws depend on the number of rows only, so a column added to ``values`` leaves
-    # every other column's interval as it was; columns are averaged in blocks for memory.
     step = max(1, min(CHUNK, 4_000_000 // rows))
     width = max(1, 4_000_000 // (step * rows))
-    means = []
+    ratios = []
     for start in range(0, n, step):
         draws = rng.integers(0, rows, size=(min(step, n - start), rows))
-        means.append(np.concatenate([values[:, j:j + width][draws].mean(axis=1)
-                                     for j in range(0, cols, width)], axis=1))
+        d = den[draws].sum(axis=1)[:, None]
+        sums = np.concatenate([nums[:, j:j + width][draws].sum(axis=1)
+                               for j in range(0, cols, width)], axis=1)
+        ratios.append(np.divide(sums, d, out=np.zeros_like(sums), where=d > 0))
     tail = (1 - level) / 2 * 100
-    lo, hi = np.percentile(np.concatenate(means), [tail, 100 - tail], axis=0)
+    lo, hi = np.percentile(np.concatenate(ratios), [tail, 100 - tail], axis=0)
     return lo, hi
 
 

@@ -223,7 +223,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     frame_shares = pd.DataFrame(
         share_rows(body_frames, "primary_frame", frame_names, compare, settings),
         columns=["level", "group", "doc_id", "frame", "sentences", "total", "share",
-                 "share_low", "share_high"])
+                 "share_low", "share_high", "resampling_unit"])
     body_rel, relationship, third_parties = relationship_tables(body, relation, sides, compare,
                                                                 settings)
 

@@ -157,7 +157,7 @@ def relationship_tables(body: pd.DataFrame, relation: pd.DataFrame, sides: Sides
         share_rows(body_rel, "relationship", CATEGORIES, compare, settings,
                    {"any_third_party": any_third}),
         columns=["level", "group", "doc_id", "category", "sentences", "total", "share",
-                 "share_low", "share_high"])
+                 "share_low", "share_high", "resampling_unit"])
     shares.insert(3, "side_a", sides.a)
     shares.insert(4, "side_b", sides.b)
     third = body_rel[body_rel["third_parties"] != ""].assign(

@@ -19,6 +19,7 @@ from pipeline.config import FramingSettings
 from pipeline.nlp.evidence import evidence_text
 from pipeline.nlp.roles import AGENT, PATIENT
 from pipeline.stages.framing.relationship import Sides
+from pipeline.stages.framing.units import resampling_unit, unit_sums
 from pipeline.stats.streams import measure_stream
 from pipeline.stats.uncertainty import compare_groups
 
@@ -92,34 +93,21 @@ class _Builder:
         self.paragraphs = paragraphs  # (doc_id, sentence_id) -> segment_id
 
     def resampling_unit(self, a: pd.DataFrame, b: pd.DataFrame) -> str:
-        """``document`` when each group has at least ``resample_min_documents`` documents
-        (with ``resample_unit = "auto"``), else ``paragraph``; or the unit configured."""
-        chosen = self.settings.resample_unit
-        if chosen != "auto":
-            return chosen
-        docs = min(a["doc_id"].nunique(), b["doc_id"].nunique())
-        return "document" if docs >= self.settings.resample_min_documents else "paragraph"
+        """As :func:`~pipeline.stages.framing.units.resampling_unit`, for these two groups."""
+        return resampling_unit(self.settings, min(a["doc_id"].nunique(), b["doc_id"].nunique()))
 
     def _units(self, part: pd.DataFrame, num: np.ndarray, den: np.ndarray, unit: str
                ) -> tuple[np.ndarray, np.ndarray]:
         """Numerator and denominator summed per resampling unit (a ratio of sums is the same
         over units as over sentences; resampling units keeps each unit's sentences together:
         a cluster or block bootstrap)."""
-        if unit == "sentence":
-            return num, den
-        keys = [part["doc_id"].to_numpy()]
-        if unit == "paragraph":
-            if "segment_id" in part:
-                keys.append(part["segment_id"].to_numpy())
-            elif self.paragraphs is not None and "sentence_id" in part:
-                index = pd.MultiIndex.from_arrays([part["doc_id"], part["sentence_id"]])
-                keys.append(self.paragraphs.reindex(index).to_numpy())
-            else:
+        if unit == "paragraph" and "segment_id" not in part:
+            if self.paragraphs is None or "sentence_id" not in part:
                 return num, den
-        frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)}).assign(n=num, d=den)
-        summed = frame.groupby([f"k{i}" for i in range(len(keys))], sort=True, dropna=False
-                               )[["n", "d"]].sum()
-        return summed["n"].to_numpy(float), summed["d"].to_numpy(float)
+            index = pd.MultiIndex.from_arrays([part["doc_id"], part["sentence_id"]])
+            part = part.assign(segment_id=self.paragraphs.reindex(index).to_numpy())
+        sums, _ = unit_sums(part, np.column_stack([num, den]), unit)
+        return sums[:, 0], sums[:, 1]
 
     def add(self, measure: str, category: str, unit: str, table: pd.DataFrame, num: str,
             den: str | None, describe, evidence: pd.DataFrame, min_n: int = 1,

@@ -12,9 +12,9 @@ import pandas as pd
 
 from pipeline.config import FramingSettings
 from pipeline.nlp.tone import sentence_tone, tone_class
-from pipeline.stages.framing.units import BODY, rounded
+from pipeline.stages.framing.units import BODY, resampling_unit, rounded, unit_sums
 from pipeline.stats.streams import measure_stream
-from pipeline.stats.uncertainty import bootstrap_intervals
+from pipeline.stats.uncertainty import ratio_intervals
 
 
 def tone_table(sent: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -34,7 +34,7 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
     """Mean tone and shares of positive and negative sentences per segment, document and
     scope, and group (body), with bootstrap intervals of the mean above segment level."""
     columns = ["level", "group", "doc_id", "part", "segment_id", "sentences", "mean_compound",
-               "mean_low", "mean_high", "positive_share", "negative_share", "start_char",
+               "mean_low", "mean_high", "resampling_unit", "positive_share", "negative_share", "start_char",
                "end_char"]
     t = tone.merge(sent[["doc_id", "sentence_id", "group", "segment_id"]],
                    on=["doc_id", "sentence_id"]).assign(
@@ -55,19 +55,25 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
         .reset_index()
     docs = summarise(t, ["group", "doc_id", "scope"]).assign(level="document")
     segments = summarise(t, ["group", "doc_id", "scope", "segment_id"]).assign(level="segment")
-    by_group = {(g,): part["compound"].to_numpy(float) for g, part in body.groupby("group")}
-    by_doc = {key: part["compound"].to_numpy(float) for key, part in
-              t.groupby(["group", "doc_id", "scope"], sort=True)}
+    fewest = min((body.loc[body["group"] == g, "doc_id"].nunique() for g in compare),
+                 default=0)
+    by_group = {(g,): part for g, part in body.groupby("group")}
+    by_doc = {key: part for key, part in t.groupby(["group", "doc_id", "scope"], sort=True)}
     for level, table, values in (("group", groups, [(g,) for g in groups["group"]]),
                                  ("document", docs, list(by_doc))):
         source = by_group if level == "group" else by_doc
-        bounds = [bootstrap_intervals(
-            source[key][:, None], settings.bootstrap,
-            measure_stream(settings.random_state, "tone_summary", level, *key))
-            for key in values]
+        unit = resampling_unit(settings, fewest, level)
+        bounds = []
+        for key in values:
+            part = source[key]
+            nums, den = unit_sums(part, part[["compound"]].to_numpy(float), unit)
+            bounds.append(ratio_intervals(nums, den, settings.bootstrap, measure_stream(
+                settings.random_state, "tone_summary", level, *key)))
         table["mean_low"] = [rounded(float(lo[0])) for lo, _ in bounds]
         table["mean_high"] = [rounded(float(hi[0])) for _, hi in bounds]
+        table["resampling_unit"] = unit
     segments["mean_low"] = segments["mean_high"] = float("nan")
+    segments["resampling_unit"] = ""
     out = pd.concat([groups, docs, segments], ignore_index=True).rename(columns={"scope": "part"})
     out["segment_id"] = out["segment_id"].astype("Int64") if "segment_id" in out else None
     for c in ("mean_compound", "positive_share", "negative_share"):

@@ -53,6 +53,22 @@ def _fmt(value, unit: str = "") -> str:
     return str(value)
 
 
+def numbers_note(agree, numbers, match_numbers) -> str:
+    """How the numbers of an aligned pair compare, in words, with the numbers when they differ.
+
+    >>> numbers_note("differ", "2.1; 2022", "1.8; 2021")
+    'differ: 2.1, 2022 against 1.8, 2021'
+    >>> numbers_note("agree", "2023", "2023"), numbers_note(float("nan"), "", "4")
+    ('agree', '')
+    """
+    if not isinstance(agree, str) or not agree:
+        return ""
+    if agree == "agree":
+        return agree
+    return (f"{agree}: {str(numbers).replace('; ', ', ')} against "
+            f"{str(match_numbers).replace('; ', ', ')}")
+
+
 class SentenceIndex:
     """Sentences by document and offsets, to show evidence in context."""
 
@@ -454,7 +470,9 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
               "b": index.line(r.match_doc_id, r.match_sentence_id),
               "frames": f"{r.frame} / {r.match_frame}".replace("_", " "),
               "tone": f"{r.compound:+.2f} / {r.match_compound:+.2f}",
-              "numbers": r.numbers_agree if isinstance(r.numbers_agree, str) else ""}
+              "shared": r.shared.replace("; ", ", ") if isinstance(r.shared, str) else "",
+              "numbers": numbers_note(r.numbers_agree, r.numbers, r.match_numbers),
+              "numbers_differ": r.numbers_agree in ("differ", "partly")}
              for r in aligned.itertuples()]
     only = {g: [index.line(r.doc_id, r.sentence_id) for r in alignment[
         (alignment["group"] == g) & ~alignment["aligned"]].sort_values(
@@ -509,6 +527,8 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
                                       "share_high": "share"}),
         "sides": _sides_of(framed.sides),
         "pairs": pairs, "only": only, "share_aligned": share_aligned,
+        "align": {"threshold": f"{options.framing.align_threshold:g}",
+                  "min_shared": options.framing.align_min_shared},
     }
 
 
