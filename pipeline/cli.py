@@ -21,6 +21,8 @@ COMMANDS = {
     "run": "run the pipeline (all stages, or --stage / --from)",
     "stages": "list the stages, what they read and write, and whether each is up to date",
     "evaluate-entities": "score outputs/tables/entities.csv against a hand-annotated gold file",
+    "evaluate-frames": "score the primary frames of outputs/tables/frames_sentences.csv against "
+                       "hand-labelled sentences",
 }
 
 
@@ -55,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
                               description=COMMANDS["evaluate-entities"])
     evaluate.add_argument("gold", type=Path, help="JSONL gold file (see pipeline/stages/entities/evaluation.py)")
     _common(evaluate)
+    frames = sub.add_parser("evaluate-frames", help=COMMANDS["evaluate-frames"],
+                            description=COMMANDS["evaluate-frames"] + "; writes "
+                            "evaluation/frame_*.csv and frame_confusion.png in the output folder")
+    frames.add_argument("gold", type=Path,
+                        help="JSONL gold file (see pipeline/stages/framing/evaluation.py)")
+    _common(frames)
     return parser
 
 
@@ -121,9 +129,22 @@ def _cmd_stages(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_evaluate_entities(args: argparse.Namespace) -> int:
+def _run_table(args: argparse.Namespace, name: str, what: str):
+    """The config, the corpus and one table of the run an ``evaluate-*`` command scores."""
     from pipeline.corpus.manifest import load_corpus
     from pipeline.engine.catalog import read_table
+
+    config = load_config(args.config)
+    corpus = load_corpus(args.corpus, config.corpus)
+    path = args.out / "tables" / name
+    if not path.is_file():
+        raise PipelineError(f"No {what} table at {path}",
+                            fix="run the pipeline on the corpus the gold refers to first: "
+                                f"python -m pipeline run --corpus {args.corpus} --out {args.out}")
+    return config, corpus, read_table(path)
+
+
+def _cmd_evaluate_entities(args: argparse.Namespace) -> int:
     from pipeline.stages.entities.evaluation import (
         gold_mentions,
         read_gold,
@@ -132,13 +153,7 @@ def _cmd_evaluate_entities(args: argparse.Namespace) -> int:
         score_mentions,
     )
 
-    config = load_config(args.config)
-    corpus = load_corpus(args.corpus, config.corpus)
-    table_path = args.out / "tables" / "entities.csv"
-    if not table_path.is_file():
-        raise PipelineError(f"No entity table at {table_path}",
-                            fix="run the pipeline first: python -m pipeline run")
-    table = read_table(table_path)
+    config, corpus, table = _run_table(args, "entities.csv", "entity")
     path_of = {d.doc_id: d.path for d in corpus.documents}
     body = table[table["part"].isin(config.parse.body_parts)]
     predicted = [(path_of.get(r.doc_id, r.doc_id), int(r.start_char), int(r.end_char), r.label)
@@ -151,11 +166,51 @@ def _cmd_evaluate_entities(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
+    from pipeline.charts.framing import plot_frame_confusion
+    from pipeline.charts.style import new_figure
+    from pipeline.engine.catalog import write_artifacts
+    from pipeline.stages.framing.evaluation import (
+        disagreement_table,
+        frame_scores,
+        match_gold,
+        read_frame_gold,
+        report_lines,
+        scores_table,
+    )
+    from pipeline.stages.framing.frames import NONE
+
+    _, corpus, tagged = _run_table(args, "frames_sentences.csv", "frame")
+    # the frames the run tagged: one score column each, after the matched cues
+    frames = list(tagged.columns[list(tagged.columns).index("cues") + 1:])
+    records = read_frame_gold(args.gold, [*frames, NONE])
+    path_of = {d.doc_id: d.path for d in corpus.documents}
+    tagged = tagged.assign(file=tagged["doc_id"].map(path_of).fillna(tagged["doc_id"]))
+    matched, unmatched = match_gold(records, tagged)
+    if matched.empty:
+        raise PipelineError(f"No gold sentence of {args.gold} is among the sentences of "
+                            f"{args.out}", fix="give the corpus (--corpus) and output folder "
+                            "(--out) of a run on the files the gold names")
+    scores = frame_scores(matched, [*frames, NONE])
+    texts = {d.path: d.text for d in corpus.documents}
+    figure, (ax,) = new_figure(9, 7.5)
+    plot_frame_confusion(ax, scores.confusion, scores.agreement, scores.kappa)
+    written = write_artifacts(args.out, {
+        "evaluation/frame_scores.csv": scores_table(scores),
+        "evaluation/frame_confusion.csv": scores.confusion.reset_index(),
+        "evaluation/frame_disagreements.csv": disagreement_table(matched, texts),
+        "evaluation/frame_confusion.png": figure})
+    print("\n".join(report_lines(scores, matched, unmatched, texts)))
+    print("\nwritten: " + ", ".join(str(p) for p in written))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(getattr(args, "quiet", False))
     handlers = {"run": _cmd_run, "stages": _cmd_stages,
-                "evaluate-entities": _cmd_evaluate_entities}
+                "evaluate-entities": _cmd_evaluate_entities,
+                "evaluate-frames": _cmd_evaluate_frames}
     try:
         return handlers[args.command](args)
     except PipelineError as err:

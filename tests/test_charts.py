@@ -161,3 +161,18 @@ def test_topic_terms_take_the_colour_of_the_group_the_topic_fills():
             assert "A 90% \u00b7 B 45%" in ax.get_title()
     # topic 0 fills A twice as much as B: A's blue; topic 1 (10% vs 55%): B's orange
     assert colours == [GROUP_COLOURS[0].lower(), GROUP_COLOURS[1].lower()]
+
+
+def test_stance_rates_name_the_markers_neither_group_uses_instead_of_empty_rows():
+    from pipeline.charts.framing import plot_stance_rates
+
+    stance = pd.DataFrame(
+        [("group", g, "author", m, r) for g, rates in (("A", (1.7, 0.0, 0.0)),
+                                                       ("B", (7.1, 2.7, 0.0)))
+         for m, r in zip(("hedges", "boosters", "questions"), rates, strict=True)],
+        columns=["level", "group", "voice", "marker", "per_1k_words"])
+    _, (ax,) = new_figure(9, 4)
+    plot_stance_rates(ax, stance, ("A", "B"))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["hedges", "boosters"]
+    assert "in neither group: questions" in ax.get_xlabel()
+    assert "the B uses more hedges, 7.1 per 1,000 words against 1.7" in ax.get_title()

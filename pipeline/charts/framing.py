@@ -259,6 +259,11 @@ def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str],
         rows = rows[rows["voice"] == voice]
     if rows.empty:
         return _empty(ax, "no markers")
+    used = rows[rows["group"].isin(compare)].groupby("marker", sort=False)["per_1k_words"].sum()
+    unused = [m for m in used.index if used[m] == 0]
+    rows = rows[~rows["marker"].isin(unused)]
+    if rows.empty:
+        return _empty(ax, "no stance or hedging marker in either group")
     _grouped_barh(ax, rows, "marker", "per_1k_words", compare)
     wide = rows.pivot_table(index="marker", columns="group", values="per_1k_words") \
         .reindex(columns=list(compare)).fillna(0)
@@ -271,7 +276,10 @@ def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str],
         title = (f"Largest gap: the {more} uses more {m.replace('_', ' ')}, "
                  f"{wide.loc[m, more]:.1f} per 1,000 words against {wide.loc[m, less]:.1f}")
     whose = {"author": " in the author's own voice", "quoted": " quoted from others"}
-    ax.set_xlabel(f"markers per 1,000 words of article body{whose.get(voice, '')}")
+    label = f"markers per 1,000 words of article body{whose.get(voice, '')}"
+    if unused:
+        label += "\nin neither group: " + ", ".join(m.replace("_", " ") for m in unused)
+    ax.set_xlabel(label)
     ax.set_title(title, fontsize=10)
     legend_outside(ax)
     return ax
@@ -332,4 +340,33 @@ def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
                      "(subjects and objects of the most-mentioned actors)")
     ax.set_title(title, fontsize=10)
     legend_outside(ax)
+    return ax
+
+
+def plot_frame_confusion(ax: Axes, confusion: pd.DataFrame, agreement: float | None = None,
+                         kappa: float | None = None) -> Axes:
+    """Confusion matrix of the frame tagger against gold: rows the gold primary frame,
+    columns the tagged one, each cell its count, shaded by the share of its row."""
+    if confusion.empty:
+        return _empty(ax, "no sentence scored")
+    values = confusion.to_numpy(float)
+    rows = values.sum(axis=1, keepdims=True)
+    share = np.divide(values, rows, out=np.zeros_like(values), where=rows > 0)
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        if v:
+            ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=7,
+                    color="white" if share[i, j] > 0.6 else "black")
+    names = [str(c).replace("_", " ") for c in confusion.columns]
+    ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(len(confusion.index)),
+                  [f"{str(g).replace('_', ' ')} ({int(n)})" for g, n in
+                   zip(confusion.index, rows.ravel(), strict=True)], fontsize=7)
+    ax.set_xlabel("tagged primary frame")
+    ax.set_ylabel("gold primary frame (sentences)")
+    title = "Frame tagger against gold: counts, shaded by share of the gold row"
+    if agreement is not None and kappa is not None:
+        title += f"\nagreement {agreement:.0%}, Cohen's kappa {kappa:.2f} (diagonal: agreed)"
+    ax.set_title(title, fontsize=10)
+    ax.spines[:].set_visible(False)
     return ax

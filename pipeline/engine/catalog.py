@@ -234,6 +234,27 @@ _WRITERS: dict[str, type[_Writer]] = {"table": _TableWriter, "json": _JsonWriter
                                       "text": _TextWriter}
 
 
+def write_artifacts(out_dir: Path, values: dict[str, Any]) -> list[Path]:
+    """Write artifacts outside a stage (e.g. an evaluation's tables and charts) all or none:
+    each goes to a temporary file first, and only when every one is written are they
+    renamed into place. Returns their paths."""
+    writers = []
+    try:
+        for name, value in values.items():
+            path = Path(out_dir) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = _WRITERS[artifact_kind(name)](path)
+            writers.append(writer)
+            writer.add(value)
+    except BaseException:
+        for writer in writers:
+            writer.abort()
+        raise
+    for writer in writers:
+        writer.commit()
+    return [w.target for w in writers]
+
+
 class Catalog:
     """Reads and writes the artifacts of one output folder."""
 

@@ -52,17 +52,21 @@ class EntityScores:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def read_gold(path: Path) -> list[dict]:
-    """Parse a gold JSONL file; one clear error naming the line that is wrong."""
+def gold_lines(path: Path) -> list[tuple[int, str]]:
+    """The non-blank lines of a gold JSONL file with their line numbers, or a one-line
+    error when the file is missing (shared by every ``evaluate-*`` command)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise PipelineError(f"Gold file not found: {path}", fix="give the path of a .jsonl file"
                             ) from None
+    return [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+
+
+def read_gold(path: Path) -> list[dict]:
+    """Parse a gold JSONL file; one clear error naming the line that is wrong."""
     records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, line in gold_lines(path):
         try:
             record = json.loads(line)
             record["file"], record["start"], record["end"]  # noqa: B018
