@@ -78,3 +78,20 @@ def test_self_mentions_are_pronouns_not_the_us(nlp):
     found = [doc[m.start:m.end].text for m in matches if m.category == "self_mentions"]
     assert found == ["us", "our", "we"]
     assert counts["self_mentions"] == 3
+
+
+def test_a_cue_spacy_lemmatises_away_still_matches_as_written(nlp):
+    from pipeline.nlp.cues import compile_cues
+
+    cues = compile_cues({"security": {"lemmas": ["arms", "treaty"]},
+                         "body": {"lemmas": ["arm"]}}, nlp)
+    doc = nlp("Both states signed treaties limiting arms sales, and he broke his arm.")
+    assert [t.lemma_ for t in doc if t.lower_ == "arms"] == ["arm"]  # spaCy's reading
+    found = [(m.category, m.cue, doc[m.start:m.end].text) for m in cues.matches(doc[:])]
+    # "arms": its lemma "arm" is a cue of another category, so the lemma wins there;
+    # "treaties" matches through its lemma
+    assert ("security", "treaty", "treaties") in found
+    assert ("body", "arm", "arm") in found
+    only_as_written = compile_cues({"security": {"lemmas": ["arms"]}}, nlp)
+    assert [(m.cue, doc[m.start:m.end].text) for m in only_as_written.matches(doc[:])] == [
+        ("arms", "arms")]

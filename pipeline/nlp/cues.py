@@ -1,5 +1,8 @@
 """Cue lexicons (frames, stance markers) matched on lemmas, never on substrings.
 
+A single-word cue matches a token whose lemma is the cue or, when its lemma is no
+cue at all, whose lower-cased form is ("arms" when spaCy reads it as "arm").
+
 A cue lexicon has named categories, each with ``lemmas`` (single words),
 ``phrases`` (several words) and optionally ``pos`` / ``tags`` that a single-word
 match must have. Phrases are lemmatised with the run's spaCy pipeline when the
@@ -77,12 +80,16 @@ class CueSet:
                     if exclusive:
                         break
         for i, token in enumerate(sentence):
-            for category in self.lemmas.get(lemmas[i], []):
+            # the lemma, or the word as written when the lemma is no cue: "arms" is a cue
+            # of its own though spaCy lemmatises it to "arm"
+            key = lemmas[i]
+            if key not in self.lemmas:
+                key = token.lower_.replace("’", "'")
+            for category in self.lemmas.get(key, []):
                 blocked = used if exclusive else taken.get(category, set())
                 if i in blocked or not self._lemma_ok(category, token):
                     continue
-                out.append(CueMatch(category, lemmas[i], sentence.start + i,
-                                    sentence.start + i + 1))
+                out.append(CueMatch(category, key, sentence.start + i, sentence.start + i + 1))
         return sorted(out, key=lambda m: (m.start, -m.end, self.categories.index(m.category)))
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.corpus.gold import gold_lines
 from pipeline.errors import PipelineError
 
 Key = tuple[str, int, int, str]  # file, start, end, label
@@ -50,17 +51,6 @@ class EntityScores:
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def gold_lines(path: Path) -> list[tuple[int, str]]:
-    """The non-blank lines of a gold JSONL file with their line numbers, or a one-line
-    error when the file is missing (shared by every ``evaluate-*`` command)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise PipelineError(f"Gold file not found: {path}", fix="give the path of a .jsonl file"
-                            ) from None
-    return [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
 
 
 def read_gold(path: Path) -> list[dict]:

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.corpus.gold import gold_lines
 from pipeline.errors import PipelineError
-from pipeline.stages.entities.evaluation import gold_lines
 
 MATCH_COLUMNS = ["file", "start", "end", "gold", "secondary", "predicted", "cues", "rule",
                  "doc_id", "sentence_id"]
