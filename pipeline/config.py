@@ -223,6 +223,7 @@ class FramingSettings(Section):
     min_units: Positive
     align_threshold: Fraction
     align_min_shared: Annotated[int, Field(ge=1)]
+    present_min_score: Annotated[int, Field(ge=1)]
     tone_threshold: Fraction
     bootstrap: Count
     permutations: Count

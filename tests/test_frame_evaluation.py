@@ -32,9 +32,12 @@ def test_kappa_by_hand_and_against_scikit_learn():
 def test_per_frame_precision_recall_and_lenient_agreement():
     matched = pd.DataFrame({"gold": ["economic", "economic", "political", "political"],
                             "secondary": [(), ("political",), ("economic",), ()],
-                            "predicted": ["economic", "political", "economic", "none"]})
+                            "predicted": ["economic", "political", "economic", "none"],
+                            "present": [("economic",), ("political", "economic"),
+                                        ("economic",), ()]})
     s = frame_scores(matched, FRAMES)
     assert s.agreement == 0.25 and s.lenient_agreement == 0.75
+    assert s.gold_present == 0.5  # the gold's frame fired in sentences 1 and 2
     economic = s.per_frame.set_index("frame").loc["economic"]
     # tagged economic twice, right once; gold economic twice, found once
     assert (economic.precision, economic.recall) == (0.5, 0.5)
@@ -57,13 +60,15 @@ def test_gold_mistakes_are_one_line_naming_the_line(tmp_path):
 def test_a_gold_sentence_matches_the_tagged_sentence_it_overlaps_most():
     tagged = pd.DataFrame({"file": "a.txt", "doc_id": "a", "sentence_id": [0, 1],
                            "start_char": [0, 41], "end_char": [40, 90],
-                           "primary_frame": ["economic", "political"], "cues": ["", ""]})
+                           "primary_frame": ["economic", "political"], "cues": ["", ""],
+                           "frames_present": ["economic", "political; legality"]})
     gold = [{"file": "a.txt", "start": 39, "end": 88, "primary_frame": "political",
              "secondary_frames": []},
             {"file": "b.txt", "start": 0, "end": 9, "primary_frame": "economic",
              "secondary_frames": []}]
     matched, unmatched = match_gold(gold, tagged)
     assert matched["sentence_id"].tolist() == [1] and unmatched == [gold[1]]
+    assert matched["present"].tolist() == [("political", "legality")]
 
 
 def _sentence(text: str, starts_with: str) -> tuple[int, int]:

@@ -394,3 +394,29 @@ def test_each_side_of_the_bundled_pair_leans_on_words_a_reader_expects(bundled_r
     assert len(visit) == row["count_a"] + row["count_b"]
     for r in visit.itertuples():
         assert original_text(r.doc_id)[r.start_char:r.end_char].lower().startswith("visit")
+
+
+def test_a_sentence_mentions_every_frame_with_a_cue_and_shares_count_them(headed, bundled_run):
+    frames = table(headed / "out", "frames_sentences")
+    signed = frames[frames.start_char == HEADED["headed-1"][1].index("Japan and Pakistan signed")]
+    # "trade" is an economic cue, "agreement" one of relations between states: both present
+    present = signed.frames_present.iloc[0].split("; ")
+    assert {"economic", "external_regulation_and_reputation"} <= set(present)
+    assert signed.primary_frame.iloc[0] in present
+    shares = table(bundled_run, "frame_shares")
+    tagged = table(bundled_run, "frames_sentences")
+    sentences = table(bundled_run, "sentences")
+    # body sentences of each bundled document that mention economic, counted off the table
+    body = tagged.merge(sentences[["doc_id", "sentence_id", "part", "duplicate_of"]],
+                        on=["doc_id", "sentence_id", "part"])
+    body = body[body.part.isin(["paragraph", "list_item"]) & body.duplicate_of.isna()]
+    for doc_id in (OPED, OVERVIEW):
+        mine = body[body.doc_id == doc_id]
+        counted = sum("economic" in str(p).split("; ") for p in mine.frames_present)
+        row = shares[(shares.level == "document") & (shares.doc_id == doc_id) &
+                     (shares.frame == "economic")].iloc[0]
+        assert (row.mentioning, row.total) == (counted, len(mine))
+    named = shares[shares.frame != "none"]
+    assert (named.mention_share >= named.share).all()
+    assert (shares[shares.frame != "none"].groupby(["level", "doc_id", "group"]).mention_share
+            .sum() > 1).any()  # sentences mention several frames

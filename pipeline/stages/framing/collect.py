@@ -49,6 +49,8 @@ from pipeline.stages.framing.alignment import align_sentences
 from pipeline.stages.framing.frames import (
     NONE,
     frame_definitions,
+    frame_share_table,
+    frames_present,
     headline_table,
     sentence_frames,
 )
@@ -68,7 +70,7 @@ from pipeline.stages.framing.stance import (
 )
 from pipeline.stages.framing.summary import summary_table
 from pipeline.stages.framing.tone import tone_summary, tone_table
-from pipeline.stages.framing.units import BODY, COMMENT, HEADING, share_rows
+from pipeline.stages.framing.units import BODY, COMMENT, HEADING
 from pipeline.stages.framing.voice import (
     AUTHOR,
     opens_with_quote,
@@ -138,7 +140,8 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             if scope == BODY:
                 term_rows.extend(sentence_terms(doc, k, sent, terms, chunks, names))
             primary, scores, matches = sentence_frames(sent, frame_cues)
-            frame_rows.append((*key, primary, "; ".join(f"{m.category}: {m.cue}" for m in matches),
+            frame_rows.append((*key, primary, frames_present(scores, settings.present_min_score),
+                               "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
             counts, stance_matches = sentence_stance(sent, stance_cues)
             for m in stance_matches:
@@ -170,8 +173,8 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     order = sent_table.groupby(["doc_id", "scope"]).cumcount()
     size = sent_table.groupby(["doc_id", "scope"])["sentence_id"].transform("size")
     sent_table["position"] = np.round((order + 0.5) / size, 4)
-    frames = pd.DataFrame(frame_rows, columns=["doc_id", "sentence_id", "primary_frame", "cues",
-                                               *frame_cues.categories])
+    frames = pd.DataFrame(frame_rows, columns=["doc_id", "sentence_id", "primary_frame",
+                                               "frames_present", "cues", *frame_cues.categories])
     markers = pd.DataFrame(marker_rows, columns=["doc_id", "sentence_id", "category", "marker",
                                                  "start_char", "end_char", "text", "voice",
                                                  "speaker"])
@@ -219,11 +222,9 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
 
     body = sent[sent["scope"] == BODY].reset_index(drop=True)
     frame_names = [*frame_cues.categories, NONE]
-    body_frames = body.merge(collected["frames"][key + ["primary_frame"]], on=key)
-    frame_shares = pd.DataFrame(
-        share_rows(body_frames, "primary_frame", frame_names, compare, settings),
-        columns=["level", "group", "doc_id", "frame", "sentences", "total", "share",
-                 "share_low", "share_high", "resampling_unit"])
+    body_frames = body.merge(collected["frames"][key + ["primary_frame", "frames_present"]],
+                             on=key)
+    frame_shares = frame_share_table(body_frames, frame_cues.categories, compare, settings)
     body_rel, relationship, third_parties = relationship_tables(body, relation, sides, compare,
                                                                 settings)
 

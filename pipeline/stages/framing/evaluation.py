@@ -33,8 +33,8 @@ import pandas as pd
 from pipeline.corpus.gold import gold_lines
 from pipeline.errors import PipelineError
 
-MATCH_COLUMNS = ["file", "start", "end", "gold", "secondary", "predicted", "cues", "rule",
-                 "doc_id", "sentence_id"]
+MATCH_COLUMNS = ["file", "start", "end", "gold", "secondary", "predicted", "present", "cues",
+                 "rule", "doc_id", "sentence_id"]
 
 
 def read_frame_gold(path: Path, frames: list[str]) -> list[dict]:
@@ -82,8 +82,10 @@ def match_gold(records: list[dict], tagged: pd.DataFrame) -> tuple[pd.DataFrame,
             unmatched.append(r)
             continue
         hit = part.iloc[best]
+        present = hit.get("frames_present", "")
         rows.append((r["file"], r["start"], r["end"], r["primary_frame"],
                      tuple(r["secondary_frames"]), hit["primary_frame"],
+                     tuple(present.split("; ")) if isinstance(present, str) and present else (),
                      hit["cues"] if isinstance(hit["cues"], str) else "", r.get("rule", ""),
                      hit["doc_id"], int(hit["sentence_id"])))
     return pd.DataFrame(rows, columns=MATCH_COLUMNS), unmatched
@@ -95,6 +97,7 @@ class FrameScores:
     agreement: float
     lenient_agreement: float
     kappa: float
+    gold_present: float  # share of sentences whose gold primary frame is among those present
     per_frame: pd.DataFrame  # frame, gold, predicted, correct, precision, recall, f1
     confusion: pd.DataFrame  # rows: gold frame, columns: predicted frame, counts
 
@@ -135,8 +138,11 @@ def frame_scores(matched: pd.DataFrame, frames: list[str] | None = None) -> Fram
                             dropna=False).reindex(index=used, columns=used, fill_value=0)
     confusion.index.name, confusion.columns.name = "gold", "predicted"
     agreement = sum(a == b for a, b in zip(gold, pred, strict=True)) / n if n else float("nan")
+    present = matched["present"] if "present" in matched else [()] * n
+    seen = sum(g in p for g, p in zip(gold, present, strict=True))
     return FrameScores(n, round(agreement, 3), round(lenient / n, 3) if n else float("nan"),
-                       round(cohen_kappa(gold, pred), 3), per_frame, confusion)
+                       round(cohen_kappa(gold, pred), 3),
+                       round(seen / n, 3) if n else float("nan"), per_frame, confusion)
 
 
 def report_lines(scores: FrameScores, matched: pd.DataFrame, unmatched: list[dict],
@@ -146,7 +152,9 @@ def report_lines(scores: FrameScores, matched: pd.DataFrame, unmatched: list[dic
              "the run's tagged sentences: other files, or repeats of an earlier sentence)",
              f"agreement {scores.agreement:.3f} (primary frame equals the gold's); lenient "
              f"{scores.lenient_agreement:.3f} (the gold's primary or a secondary frame); "
-             f"Cohen's kappa {scores.kappa:.3f}", "",
+             f"Cohen's kappa {scores.kappa:.3f}",
+             f"the gold primary frame is among the frames present (a cue of it fires) in "
+             f"{scores.gold_present:.3f}", "",
              f"{'frame':<36} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}"]
     for r in scores.per_frame.itertuples():
         lines.append(f"{r.frame:<36} {r.gold:5} {r.predicted:5} {r.precision:6.3f} "
@@ -167,10 +175,11 @@ def disagreement_table(matched: pd.DataFrame, texts: dict[str, str]) -> pd.DataF
     """Every scored sentence whose tagged primary frame differs from the gold, with its text."""
     wrong = matched[matched["gold"] != matched["predicted"]].copy()
     wrong["secondary"] = ["; ".join(s) for s in wrong["secondary"]]
+    wrong["present"] = ["; ".join(s) for s in wrong["present"]]
     wrong["text"] = [texts.get(f, "")[a:b].replace("\n", " ")
                      for f, a, b in zip(wrong["file"], wrong["start"], wrong["end"], strict=True)]
     return wrong[["doc_id", "sentence_id", "file", "start", "end", "gold", "secondary",
-                  "predicted", "cues", "rule", "text"]].reset_index(drop=True)
+                  "predicted", "present", "cues", "rule", "text"]].reset_index(drop=True)
 
 
 def scores_table(scores: FrameScores) -> pd.DataFrame:
@@ -183,4 +192,5 @@ def scores_table(scores: FrameScores) -> pd.DataFrame:
     table = pd.concat([top, scores.per_frame], ignore_index=True)
     table["kappa"] = [scores.kappa] + [None] * len(scores.per_frame)
     table["lenient_agreement"] = [scores.lenient_agreement] + [None] * len(scores.per_frame)
+    table["gold_present"] = [scores.gold_present] + [None] * len(scores.per_frame)
     return table

@@ -4,7 +4,9 @@ The lexicon (``frames.toml``: pipeline/data/ plus the corpus folder's) gives
 each frame a definition and cue lemmas and phrases. A sentence scores, per
 frame, the number of words of its matched cues; its primary frame is the
 highest-scoring one (ties: the frame with the longer matched cue, then lexicon
-order), or ``none`` when no cue matches.
+order), or ``none`` when no cue matches. Every frame scoring at least
+``present_min_score`` is *present* in the sentence: a sentence can mention
+several frames while being mainly about one.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections.abc import Iterable
 import pandas as pd
 from spacy.tokens import Span
 
+from pipeline.config import FramingSettings
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.nlp.cues import CueMatch, CueSet, merge_lexicons
+from pipeline.stages.framing.units import share_rows
 
 NONE = "none"
 
@@ -38,6 +42,43 @@ def sentence_frames(sentence: Span, cues: CueSet) -> tuple[str, dict[str, int], 
     order = {name: i for i, name in enumerate(cues.categories)}
     primary = max(cues.categories, key=lambda f: (scores[f], longest[f], -order[f]))
     return primary, scores, matches
+
+
+def frames_present(scores: dict[str, int], min_score: int) -> str:
+    """The frames scoring at least ``min_score``, highest first (ties in lexicon order),
+    ``; ``-separated.
+
+    >>> frames_present({"economic": 1, "political": 3, "legality": 0}, 1)
+    'political; economic'
+    """
+    order = {f: i for i, f in enumerate(scores)}
+    kept = [f for f, v in scores.items() if v >= min_score]
+    return "; ".join(sorted(kept, key=lambda f: (-scores[f], order[f])))
+
+
+SHARE_COLUMNS = ["level", "group", "doc_id", "frame", "sentences", "total", "share", "share_low",
+                 "share_high", "resampling_unit", "mentioning", "mention_share", "mention_low",
+                 "mention_high"]
+
+
+def frame_share_table(body_frames: pd.DataFrame, frames: list[str], compare: tuple[str, str],
+                      settings: FramingSettings) -> pd.DataFrame:
+    """Per group and document: the share of body sentences with each primary frame and,
+    beside it, the share of sentences in which the frame is present, both with
+    bootstrap intervals over the same resampling unit."""
+    key = ["level", "group", "doc_id", "frame"]
+    primary = pd.DataFrame(share_rows(body_frames, "primary_frame", [*frames, NONE], compare,
+                                      settings), columns=SHARE_COLUMNS[:10])
+    present = body_frames["frames_present"].fillna("").str.split("; ")
+    flags = {f: present.map(lambda names, f=f: f in names).astype(float) for f in frames}
+    mentions = pd.DataFrame(share_rows(body_frames, "frames_present", [], compare, settings,
+                                       flags), columns=SHARE_COLUMNS[:10]).rename(columns={
+        "sentences": "mentioning", "share": "mention_share", "share_low": "mention_low",
+        "share_high": "mention_high"})
+    table = primary.merge(mentions[key + ["mentioning", "mention_share", "mention_low",
+                                         "mention_high"]], on=key, how="left")
+    table["mentioning"] = table["mentioning"].astype("Int64")
+    return table[SHARE_COLUMNS]
 
 
 HEADLINE_COLUMNS = ["doc_id", "group", "part", "segment_id", "sentence_id", "start_char",

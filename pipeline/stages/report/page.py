@@ -479,9 +479,17 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
         "similarity").head(settings.context_lines).itertuples()] for g in compare}
     share_aligned = {g: _fmt(alignment.loc[alignment["group"] == g, "aligned"].mean(), "share")
                      if (alignment["group"] == g).any() else "–" for g in compare}
-    frame_rows = framed.frame_shares[framed.frame_shares["level"] == "group"].pivot_table(
-        index="frame", columns="group", values="share").reindex(columns=list(compare)) \
-        .reset_index().sort_values(list(compare), ascending=False)
+    group_shares = framed.frame_shares[framed.frame_shares["level"] == "group"]
+    frame_rows = group_shares.pivot_table(index="frame", columns="group", values="share") \
+        .reindex(columns=list(compare))
+    mention_columns = [f"{g}: mentioning" for g in compare]
+    if "mention_share" in group_shares:
+        mentions = group_shares.pivot_table(index="frame", columns="group",
+                                            values="mention_share").reindex(columns=list(compare))
+        frame_rows[mention_columns] = mentions.reindex(frame_rows.index).to_numpy()
+    else:
+        frame_rows[mention_columns] = float("nan")
+    frame_rows = frame_rows.reset_index().sort_values(list(compare), ascending=False)
     stance, relationship = framed.stance, framed.relationship
     tone_summary = framed.tone_summary
     return {
@@ -493,8 +501,9 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
                                 settings.table_rows, "tables/keyness.csv"),
         "term_context": term_context,
         "vocabulary_note": vocabulary_note(lemmas, compare, options.framing),
-        "frames_table": _table(frame_rows, ["frame", *compare], 20, "tables/frame_shares.csv",
-                               {g: "share" for g in compare}),
+        "frames_table": _table(frame_rows, ["frame", *compare, *mention_columns], 20,
+                               "tables/frame_shares.csv",
+                               {c: "share" for c in [*compare, *mention_columns]}),
         "headline_table": _table(framed.headlines.assign(
             frame=framed.headlines["primary_frame"].str.replace("_", " ")),
             ["group", "doc_id", "part", "text", "frame"], settings.table_rows,
