@@ -420,3 +420,29 @@ def test_a_sentence_mentions_every_frame_with_a_cue_and_shares_count_them(headed
     assert (named.mention_share >= named.share).all()
     assert (shares[shares.frame != "none"].groupby(["level", "doc_id", "group"]).mention_share
             .sum() > 1).any()  # sentences mention several frames
+
+
+def test_tie_rules_decide_equal_scores_as_the_codebook_does(nlp):
+    from pipeline.corpus.lexicons import PACKAGE_DATA, Lexicon, read_lexicon_file
+    from pipeline.nlp.cues import compile_cues
+    from pipeline.stages.framing.frames import frame_definitions, sentence_frames, tie_rules
+
+    lexicon = [Lexicon("frames.toml", read_lexicon_file(PACKAGE_DATA / "frames.toml"))]
+    definitions = frame_definitions(lexicon)
+    cues, ties = compile_cues(definitions, nlp), tie_rules(definitions)
+
+    def primary(text, rules=ties):
+        doc = nlp(text)
+        return sentence_frames(doc[:], cues, rules)[0]
+
+    # a visit as an event of political actors is political; a visit that marks the state
+    # of the relationship is about the relationship (one cue each: the tie rule decides)
+    assert primary("The minister will visit Tokyo next week.") == "political"
+    assert primary("The visit marks a new chapter in relations.") == \
+        "external_regulation_and_reputation"
+    # without the rule the lexicon's order decides, and political comes first
+    assert primary("The visit marks a new chapter in relations.", {}) == "political"
+    # rivalry beats the relationship on equal scores
+    assert primary("Their rivalry shaped relations.") == "security_and_defense"
+    # aid as money is economic
+    assert primary("Tokyo increased its aid last year.") == "economic"

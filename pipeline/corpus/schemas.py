@@ -72,6 +72,7 @@ class CueEntry(_Strict):
 class FrameEntry(CueEntry):
     name: Name
     definition: str = ""
+    wins_ties_over: Words = []
 
 
 class FramesFile(_Strict):

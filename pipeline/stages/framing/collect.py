@@ -53,6 +53,7 @@ from pipeline.stages.framing.frames import (
     frames_present,
     headline_table,
     sentence_frames,
+    tie_rules,
 )
 from pipeline.stages.framing.keyness import background_counts, keyness_counts, keyness_table
 from pipeline.stages.framing.relationship import (
@@ -99,7 +100,9 @@ def _mentions_by_doc(entities: pd.DataFrame, labels: Iterable[str]) -> dict[str,
 def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd.DataFrame,
                       groups: dict[str, str], *, frame_cues, stance_cues, terms: TermOptions,
                       settings: FramingSettings, parse: ParseSettings,
-                      texts: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+                      texts: dict[str, str] | None = None,
+                      frame_ties: dict[str, frozenset[str]] | None = None
+                      ) -> dict[str, pd.DataFrame]:
     """Per-sentence measures of every body and comment sentence (repeats once), and the
     terms of the body sentences, in one pass over the parsed docs. ``texts`` (the
     documents' texts) tell whether a quote left open runs on into the next paragraph."""
@@ -139,7 +142,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                                voice.quoted_words))
             if scope == BODY:
                 term_rows.extend(sentence_terms(doc, k, sent, terms, chunks, names))
-            primary, scores, matches = sentence_frames(sent, frame_cues)
+            primary, scores, matches = sentence_frames(sent, frame_cues, frame_ties)
             frame_rows.append((*key, primary, frames_present(scores, settings.present_min_score),
                                "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
@@ -205,6 +208,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     stance_cues = compile_cues(stance_categories(stance_lexicon), nlp)
     terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
     collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,
+                                  frame_ties=tie_rules(frames_def),
                                   stance_cues=stance_cues, terms=terms, settings=settings,
                                   parse=parse, texts={d.doc_id: d.text for d in corpus.documents})
     sent = collected["sentences"]

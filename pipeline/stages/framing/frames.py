@@ -3,8 +3,9 @@
 The lexicon (``frames.toml``: pipeline/data/ plus the corpus folder's) gives
 each frame a definition and cue lemmas and phrases. A sentence scores, per
 frame, the number of words of its matched cues; its primary frame is the
-highest-scoring one (ties: the frame with the longer matched cue, then lexicon
-order), or ``none`` when no cue matches. Every frame scoring at least
+highest-scoring one (ties: first the lexicon's tie rules, ``wins_ties_over``,
+which write the codebook's boundaries between frames; then the frame with the
+longer matched cue, then lexicon order), or ``none`` when no cue matches. Every frame scoring at least
 ``present_min_score`` is *present* in the sentence: a sentence can mention
 several frames while being mainly about one.
 """
@@ -29,8 +30,21 @@ def frame_definitions(lexicons: Iterable[Lexicon]) -> dict[str, dict]:
     return merge_lexicons(lexicons, "frame")
 
 
-def sentence_frames(sentence: Span, cues: CueSet) -> tuple[str, dict[str, int], list[CueMatch]]:
-    """(primary frame, score per frame, the matched cues) of one sentence."""
+def tie_rules(definitions: dict[str, dict]) -> dict[str, frozenset[str]]:
+    """frame -> the frames it beats when they score the same (``wins_ties_over``)."""
+    return {name: frozenset(entry.get("wins_ties_over", [])) for name, entry in
+            definitions.items() if entry.get("wins_ties_over")}
+
+
+def sentence_frames(sentence: Span, cues: CueSet,
+                    ties: dict[str, frozenset[str]] | None = None
+                    ) -> tuple[str, dict[str, int], list[CueMatch]]:
+    """(primary frame, score per frame, the matched cues) of one sentence.
+
+    Among the frames with the highest score, one that another of them beats by a tie rule
+    (``ties``: frame -> frames it wins ties over) drops out; then the longer matched cue
+    wins, then the lexicon's order.
+    """
     matches = cues.matches(sentence, exclusive=True)
     scores = dict.fromkeys(cues.categories, 0)
     longest = dict.fromkeys(cues.categories, 0)
@@ -39,8 +53,13 @@ def sentence_frames(sentence: Span, cues: CueSet) -> tuple[str, dict[str, int], 
         longest[m.category] = max(longest[m.category], m.end - m.start)
     if not matches:
         return NONE, scores, matches
+    top = max(scores.values())
+    tied = [f for f in cues.categories if scores[f] == top]
+    ties = ties or {}
+    beaten = {f for f in tied for winner in tied if f in ties.get(winner, ())}
+    tied = [f for f in tied if f not in beaten] or tied
     order = {name: i for i, name in enumerate(cues.categories)}
-    primary = max(cues.categories, key=lambda f: (scores[f], longest[f], -order[f]))
+    primary = max(tied, key=lambda f: (longest[f], -order[f]))
     return primary, scores, matches
 
 

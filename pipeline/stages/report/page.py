@@ -291,6 +291,7 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
     context = {
         "title": title, "compare": options.compare, "verdict": first_line,
         "resampling": _resampling_text(measured),
+        "resample_min_documents": options.framing.resample_min_documents,
         "findings": _key_findings(measured, texts, named, framed, index, settings),
         **_corpus_section(texts, options),
         **_entity_section(texts, named, index, options),
