@@ -425,11 +425,16 @@ def test_a_sentence_mentions_every_frame_with_a_cue_and_shares_count_them(headed
 def test_tie_rules_decide_equal_scores_as_the_codebook_does(nlp):
     from pipeline.corpus.lexicons import PACKAGE_DATA, Lexicon, read_lexicon_file
     from pipeline.nlp.cues import compile_cues
-    from pipeline.stages.framing.frames import frame_definitions, sentence_frames, tie_rules
+    from pipeline.stages.framing.frames import (
+        FrameRules,
+        frame_definitions,
+        frame_rules,
+        sentence_frames,
+    )
 
     lexicon = [Lexicon("frames.toml", read_lexicon_file(PACKAGE_DATA / "frames.toml"))]
     definitions = frame_definitions(lexicon)
-    cues, ties = compile_cues(definitions, nlp), tie_rules(definitions)
+    cues, ties = compile_cues(definitions, nlp), frame_rules(definitions)
 
     def primary(text, rules=ties):
         doc = nlp(text)
@@ -441,8 +446,28 @@ def test_tie_rules_decide_equal_scores_as_the_codebook_does(nlp):
     assert primary("The visit marks a new chapter in relations.") == \
         "external_regulation_and_reputation"
     # without the rule the lexicon's order decides, and political comes first
-    assert primary("The visit marks a new chapter in relations.", {}) == "political"
+    assert primary("The visit marks a new chapter in relations.", FrameRules()) == "political"
     # rivalry beats the relationship on equal scores
     assert primary("Their rivalry shaped relations.") == "security_and_defense"
     # aid as money is economic
     assert primary("Tokyo increased its aid last year.") == "economic"
+
+
+def test_an_ambiguous_cue_counts_only_beside_another_cue_of_its_frame(nlp):
+    from pipeline.nlp.cues import compile_cues
+    from pipeline.stages.framing.frames import frame_rules, sentence_frames
+
+    definitions = {"capacity": {"lemmas": ["power", "electricity", "grid"],
+                                "ambiguous": ["power"]},
+                   "security": {"lemmas": ["rival", "military"]}}
+    cues, rules = compile_cues(definitions, nlp), frame_rules(definitions)
+
+    def frame(text):
+        doc = nlp(text)
+        return sentence_frames(doc[:], cues, rules)[:2]
+
+    # "power" alone (might, not electricity) is no capacity cue
+    assert frame("China is a great power.") == ("none", {"capacity": 0, "security": 0})
+    # beside "grid" it counts: both cue words score
+    assert frame("The grid needs more power.") == ("capacity", {"capacity": 2, "security": 0})
+    assert frame("Its rival has military power.")[0] == "security"

@@ -73,6 +73,7 @@ class FrameEntry(CueEntry):
     name: Name
     definition: str = ""
     wins_ties_over: Words = []
+    ambiguous: Words = []
 
 
 class FramesFile(_Strict):

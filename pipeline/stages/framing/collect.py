@@ -48,12 +48,13 @@ from pipeline.stages.framing.actors import actor_table
 from pipeline.stages.framing.alignment import align_sentences
 from pipeline.stages.framing.frames import (
     NONE,
+    FrameRules,
     frame_definitions,
+    frame_rules,
     frame_share_table,
     frames_present,
     headline_table,
     sentence_frames,
-    tie_rules,
 )
 from pipeline.stages.framing.keyness import background_counts, keyness_counts, keyness_table
 from pipeline.stages.framing.relationship import (
@@ -101,7 +102,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                       groups: dict[str, str], *, frame_cues, stance_cues, terms: TermOptions,
                       settings: FramingSettings, parse: ParseSettings,
                       texts: dict[str, str] | None = None,
-                      frame_ties: dict[str, frozenset[str]] | None = None
+                      frame_rules: FrameRules | None = None
                       ) -> dict[str, pd.DataFrame]:
     """Per-sentence measures of every body and comment sentence (repeats once), and the
     terms of the body sentences, in one pass over the parsed docs. ``texts`` (the
@@ -142,7 +143,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                                voice.quoted_words))
             if scope == BODY:
                 term_rows.extend(sentence_terms(doc, k, sent, terms, chunks, names))
-            primary, scores, matches = sentence_frames(sent, frame_cues, frame_ties)
+            primary, scores, matches = sentence_frames(sent, frame_cues, frame_rules)
             frame_rows.append((*key, primary, frames_present(scores, settings.present_min_score),
                                "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
@@ -208,7 +209,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     stance_cues = compile_cues(stance_categories(stance_lexicon), nlp)
     terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
     collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,
-                                  frame_ties=tie_rules(frames_def),
+                                  frame_rules=frame_rules(frames_def),
                                   stance_cues=stance_cues, terms=terms, settings=settings,
                                   parse=parse, texts={d.doc_id: d.text for d in corpus.documents})
     sent = collected["sentences"]

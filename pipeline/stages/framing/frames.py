@@ -13,6 +13,7 @@ several frames while being mainly about one.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import pandas as pd
 from spacy.tokens import Span
@@ -30,22 +31,40 @@ def frame_definitions(lexicons: Iterable[Lexicon]) -> dict[str, dict]:
     return merge_lexicons(lexicons, "frame")
 
 
-def tie_rules(definitions: dict[str, dict]) -> dict[str, frozenset[str]]:
-    """frame -> the frames it beats when they score the same (``wins_ties_over``)."""
-    return {name: frozenset(entry.get("wins_ties_over", [])) for name, entry in
-            definitions.items() if entry.get("wins_ties_over")}
+@dataclass(frozen=True)
+class FrameRules:
+    """The lexicon's rules beyond its cues: ``ties`` (frame -> the frames it beats on equal
+    scores, ``wins_ties_over``) and ``ambiguous`` (frame -> its cues that count only beside
+    another cue of the same frame, ``ambiguous``)."""
+
+    ties: dict[str, frozenset[str]] = field(default_factory=dict)
+    ambiguous: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def sentence_frames(sentence: Span, cues: CueSet,
-                    ties: dict[str, frozenset[str]] | None = None
+def frame_rules(definitions: dict[str, dict]) -> FrameRules:
+    """The tie rules and ambiguous cues of the merged frame definitions."""
+    def lists(key: str) -> dict[str, frozenset[str]]:
+        return {name: frozenset(v.lower() for v in entry.get(key, []))
+                for name, entry in definitions.items() if entry.get(key)}
+    return FrameRules(lists("wins_ties_over"), lists("ambiguous"))
+
+
+def sentence_frames(sentence: Span, cues: CueSet, rules: FrameRules | None = None
                     ) -> tuple[str, dict[str, int], list[CueMatch]]:
     """(primary frame, score per frame, the matched cues) of one sentence.
 
-    Among the frames with the highest score, one that another of them beats by a tie rule
-    (``ties``: frame -> frames it wins ties over) drops out; then the longer matched cue
-    wins, then the lexicon's order.
+    An ambiguous cue ("power": electricity or might) counts only when another cue of its
+    frame is in the sentence too. Among the frames with the highest score, one that
+    another of them beats by a tie rule drops out; then the longer matched cue wins, then
+    the lexicon's order.
     """
+    rules = rules or FrameRules()
     matches = cues.matches(sentence, exclusive=True)
+    if rules.ambiguous:
+        def ambiguous(m: CueMatch) -> bool:
+            return m.cue.lower() in rules.ambiguous.get(m.category, ())
+        backed = {m.category for m in matches if not ambiguous(m)}
+        matches = [m for m in matches if not ambiguous(m) or m.category in backed]
     scores = dict.fromkeys(cues.categories, 0)
     longest = dict.fromkeys(cues.categories, 0)
     for m in matches:
@@ -55,8 +74,7 @@ def sentence_frames(sentence: Span, cues: CueSet,
         return NONE, scores, matches
     top = max(scores.values())
     tied = [f for f in cues.categories if scores[f] == top]
-    ties = ties or {}
-    beaten = {f for f in tied for winner in tied if f in ties.get(winner, ())}
+    beaten = {f for f in tied for winner in tied if f in rules.ties.get(winner, ())}
     tied = [f for f in tied if f not in beaten] or tied
     order = {name: i for i, name in enumerate(cues.categories)}
     primary = max(tied, key=lambda f: (longest[f], -order[f]))
