@@ -5,9 +5,10 @@ each frame a definition and cue lemmas and phrases. A sentence scores, per
 frame, the number of words of its matched cues; its primary frame is the
 highest-scoring one (ties: first the lexicon's tie rules, ``wins_ties_over``,
 which write the codebook's boundaries between frames; then the frame with the
-longer matched cue, then lexicon order), or ``none`` when no cue matches. Every frame scoring at least
-``present_min_score`` is *present* in the sentence: a sentence can mention
-several frames while being mainly about one.
+longer matched cue, then lexicon order), or ``none`` when no cue matches. A
+cue the lexicon marks ``ambiguous`` counts only beside another cue of its
+frame. Every frame scoring at least ``present_min_score`` is *present* in the
+sentence: a sentence can mention several frames while being mainly about one.
 """
 
 from __future__ import annotations
