@@ -23,6 +23,8 @@ COMMANDS = {
     "evaluate-entities": "score outputs/tables/entities.csv against a hand-annotated gold file",
     "evaluate-frames": "score the primary frames of outputs/tables/frames_sentences.csv against "
                        "hand-labelled sentences",
+    "train-frames": "train the frame model on hand-labelled sentences of a run's corpus "
+                    "(cross-validated by document; writes the model and its data card)",
 }
 
 
@@ -63,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     frames.add_argument("gold", type=Path,
                         help="JSONL gold file (see pipeline/stages/framing/evaluation.py)")
     _common(frames)
+    train = sub.add_parser("train-frames", help=COMMANDS["train-frames"],
+                           description=COMMANDS["train-frames"] + "; point [framing] "
+                           "frame_model at the model file to use it")
+    train.add_argument("gold", type=Path, nargs="+",
+                       help="JSONL gold file(s) (the format of evaluate-frames)")
+    train.add_argument("--model", type=Path, default=Path("frames_model.json"),
+                       help="model file to write, with its data card beside it as .md "
+                            "(default: frames_model.json)")
+    train.add_argument("--C", type=float, default=10.0, dest="C",
+                       help="inverse regularisation strength of the logistic regression "
+                            "(default: 10)")
+    _common(train)
     return parser
 
 
@@ -166,43 +180,142 @@ def _cmd_evaluate_entities(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
-    from pipeline.charts.framing import plot_frame_confusion
-    from pipeline.charts.style import new_figure
-    from pipeline.engine.catalog import write_artifacts
-    from pipeline.stages.framing.evaluation import (
-        disagreement_table,
-        frame_scores,
-        match_gold,
-        read_frame_gold,
-        report_lines,
-        scores_table,
-    )
-    from pipeline.stages.framing.frames import NONE
+def _matched_gold(records: list[dict], corpus, tagged, source: str, out: Path):
+    """The gold sentences matched to the run's tagged sentences, and those unmatched;
+    one clear error when none matches."""
+    from pipeline.stages.framing.evaluation import match_gold
 
-    _, corpus, tagged = _run_table(args, "frames_sentences.csv", "frame")
-    # the frames the run tagged: one score column each, after the matched cues
-    frames = list(tagged.columns[list(tagged.columns).index("cues") + 1:])
-    records = read_frame_gold(args.gold, [*frames, NONE])
     path_of = {d.doc_id: d.path for d in corpus.documents}
     tagged = tagged.assign(file=tagged["doc_id"].map(path_of).fillna(tagged["doc_id"]))
     matched, unmatched = match_gold(records, tagged)
     if matched.empty:
-        raise PipelineError(f"No gold sentence of {args.gold} is among the sentences of "
-                            f"{args.out}", fix="give the corpus (--corpus) and output folder "
-                            "(--out) of a run on the files the gold names")
+        raise PipelineError(f"No gold sentence of {source} is among the sentences of {out}",
+                            fix="give the corpus (--corpus) and output folder (--out) of a "
+                                "run on the files the gold names")
+    return matched, unmatched
+
+
+def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
+    from pipeline.charts.framing import plot_frame_confusion
+    from pipeline.charts.style import new_figure
+    from pipeline.engine.catalog import write_artifacts
+    from pipeline.engine.runner import frame_model_path
+    from pipeline.stages.framing.evaluation import (
+        disagreement_table,
+        frame_scores,
+        read_frame_gold,
+        report_lines,
+        scores_table,
+    )
+    from pipeline.stages.framing.frame_model import model_feature_table, read_model
+    from pipeline.stages.framing.frames import NONE
+
+    config, corpus, tagged = _run_table(args, "frames_sentences.csv", "frame")
+    # the frames the run tagged: one score column each, after the matched cues
+    frames = list(tagged.columns[list(tagged.columns).index("cues") + 1:])
+    records = read_frame_gold(args.gold, [*frames, NONE])
+    matched, unmatched = _matched_gold(records, corpus, tagged, str(args.gold), args.out)
     scores = frame_scores(matched, [*frames, NONE])
     texts = {d.path: d.text for d in corpus.documents}
     figure, (ax,) = new_figure(9, 7.5)
     plot_frame_confusion(ax, scores.confusion, scores.agreement, scores.kappa)
-    written = write_artifacts(args.out, {
+    artifacts = {
         "evaluation/frame_scores.csv": scores_table(scores),
         "evaluation/frame_confusion.csv": scores.confusion.reset_index(),
         "evaluation/frame_disagreements.csv": disagreement_table(matched, texts),
-        "evaluation/frame_confusion.png": figure})
-    print("\n".join(report_lines(scores, matched, unmatched, texts)))
+        "evaluation/frame_confusion.png": figure}
+    model_path = frame_model_path(config)
+    lines = report_lines(scores, matched, unmatched, texts)
+    if model_path is not None:
+        model = read_model(model_path)
+        artifacts["evaluation/frame_model_features.csv"] = model_feature_table(model)
+        lines += [f"\nthe primary frames come from the trained model {model_path} "
+                  f"(data card: {model_path.with_suffix('.md')}); its strongest features:"]
+        lines += [f"  {frame}: " + ", ".join(f"{n} {w:+.2f}" for n, w in top)
+                  for frame, top in model.top_features(8).items()]
+        trained = str(model.card.get("trained_on", ""))
+        if any(Path(g).name in trained for g in [args.gold]):
+            lines.append(f"  note: the model was trained on {trained}; scores on its own "
+                         "training sentences are optimistic (the data card gives the "
+                         "cross-validated ones)")
+    written = write_artifacts(args.out, artifacts)
+    print("\n".join(lines))
     print("\nwritten: " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _cmd_train_frames(args: argparse.Namespace) -> int:
+    from pipeline.engine.runner import Runner
+    from pipeline.nlp.cues import compile_cues
+    from pipeline.stages import STAGES
+    from pipeline.stages.framing.evaluation import read_frame_gold
+    from pipeline.stages.framing.frame_model import model_json
+    from pipeline.stages.framing.frames import NONE, frame_definitions, frame_rules
+    from pipeline.stages.framing.training import (
+        TrainingOptions,
+        card_markdown,
+        cross_validated,
+        features_of_sentences,
+        fit_model,
+        model_card,
+    )
+
+    if args.C <= 0:
+        raise PipelineError(f"--C must be positive, got {args.C}", fix="give e.g. --C 10")
+    config, corpus, tagged = _run_table(args, "frames_sentences.csv", "frame")
+    runner = Runner(STAGES, config, args.corpus, args.out)
+    definitions = frame_definitions(runner.catalog.load("lexicon:frames.toml"))
+    frames = [*definitions, NONE]
+    records = [r for path in args.gold for r in read_frame_gold(path, frames)]
+    source = " + ".join(str(p) for p in args.gold)
+    matched, unmatched = _matched_gold(records, corpus, tagged, source, args.out)
+    keys = list(zip(matched["doc_id"], matched["sentence_id"], strict=True))
+    found = features_of_sentences(runner.catalog.load("cache/docs.spacy"), set(keys),
+                                  compile_cues(definitions, runner.nlp()),
+                                  frame_rules(definitions))
+    features, labels = [found[k] for k in keys], matched["gold"].tolist()
+    options = TrainingOptions(C=args.C)
+    print(f"{len(matched)} labelled sentences of {matched['file'].nunique()} documents "
+          f"({len(unmatched)} not found in the run); cross-validating by document ...",
+          flush=True)
+    predicted = cross_validated(features, labels, matched["file"].tolist(), frames, options)
+    card = model_card(matched, predicted, source, options, frames)
+    model = fit_model(features, labels, frames, options, card)
+    target = args.model
+    if target.is_dir():
+        raise PipelineError(f"--model is a folder: {target}", fix="give a file name such as "
+                            f"{target / 'frames_model.json'}")
+    card_path = target.with_suffix(".md")
+    _write_files({target: model_json(model), card_path: card_markdown(model)})
+    cv = card["cross_validation"]
+    if isinstance(cv, dict):
+        print(f"cross-validated by document: agreement {cv['agreement']:.3f}, Cohen's kappa "
+              f"{cv['kappa']:.3f} ({cv['folds']} folds)")
+    else:
+        print(f"cross-validation {cv}")
+    print(f"written: {target}, {card_path}")
+    print(f'to use it, set in your config: [framing] frame_model = "{target.resolve()}"')
+    return 0
+
+
+def _write_files(files: dict[Path, str]) -> None:
+    """Write text files all or none: temporary files first, renamed when all are written."""
+    import secrets
+
+    temporary = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+            temporary.append((tmp, path))
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as err:
+        for tmp, _ in temporary:
+            tmp.unlink(missing_ok=True)
+        raise PipelineError(f"Cannot write {err.filename or path}: {err.strerror or err}",
+                            fix="give a --model path in a folder you can write") from None
+    for tmp, path in temporary:
+        os.replace(tmp, path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -210,7 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(getattr(args, "quiet", False))
     handlers = {"run": _cmd_run, "stages": _cmd_stages,
                 "evaluate-entities": _cmd_evaluate_entities,
-                "evaluate-frames": _cmd_evaluate_frames}
+                "evaluate-frames": _cmd_evaluate_frames,
+                "train-frames": _cmd_train_frames}
     try:
         return handlers[args.command](args)
     except PipelineError as err:

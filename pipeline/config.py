@@ -224,6 +224,7 @@ class FramingSettings(Section):
     align_threshold: Fraction
     align_min_shared: Annotated[int, Field(ge=1)]
     present_min_score: Annotated[int, Field(ge=1)]
+    frame_model: str
     tone_threshold: Fraction
     bootstrap: Count
     permutations: Count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -188,7 +190,8 @@ def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, 
     if "resampling_unit" in rows and rows["resampling_unit"].nunique() == 1:
         label += f" ({rows['resampling_unit'].iloc[0]}s resampled)"
     if unused:
-        label += "\nnot used by either group: " + ", ".join(f.replace("_", " ") for f in unused)
+        label += "\n" + textwrap.fill("not used by either group: " + ", ".join(
+            f.replace("_", " ") for f in unused), width=90)
     ax.set_xlabel(label)
     title = "Primary frame of sentences"
     if leads:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.corpus.schemas import check_lexicon
 from pipeline.errors import CorpusError
@@ -22,6 +23,15 @@ class Lexicon:
 
     origin: str
     data: dict
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A trained model file the config points to (``[framing] frame_model``): where it
+    is and its parsed JSON."""
+
+    path: Path
+    data: Any
 
 
 def read_lexicon_file(path: Path) -> dict:

@@ -11,7 +11,9 @@ what it holds:
 
 The special name ``corpus`` is the input corpus folder; ``lexicon:NAME.toml``
 is a data file users can edit: the general one in ``pipeline/data/NAME.toml``
-and, if present, the corpus folder's own ``NAME.toml`` (loaded in that order). Every write goes to a
+and, if present, the corpus folder's own ``NAME.toml`` (loaded in that order);
+``model:NAME`` is a trained model file the config points to (``model:frames``:
+``[framing] frame_model``), loaded as its parsed JSON, or None when none is set. Every write goes to a
 temporary file beside its target and is renamed into place only when the whole
 stage has finished, so a failed or interrupted stage leaves earlier outputs as
 they were.
@@ -34,12 +36,13 @@ import pandas as pd
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
-from pipeline.corpus.lexicons import PACKAGE_DATA, Lexicon, read_lexicon_file
-from pipeline.errors import StageError
+from pipeline.corpus.lexicons import PACKAGE_DATA, Lexicon, ModelFile, read_lexicon_file
+from pipeline.errors import ConfigError, StageError
 from pipeline.nlp.docs import ParsedDocs
 
 CORPUS = "corpus"
 LEXICON_PREFIX = "lexicon:"
+MODEL_PREFIX = "model:"
 KINDS = {".csv": "table", ".json": "json", ".spacy": "docs", ".png": "figure", ".md": "text",
          ".html": "text"}
 # Columns that always hold text, even when every value looks like a number.
@@ -50,7 +53,7 @@ TEXT_COLUMNS = {"doc_id", "text", "path", "group", "title", "part", "lemma", "po
                 "cues", "primary_frame", "match_frame", "match_group", "match_doc_id",
                 "numbers", "match_numbers", "numbers_agree", "tone", "scope", "level", "side_a",
                 "side_b", "measure", "unit", "group_a", "group_b", "finding", "evidence",
-                "distinctive_for", "agent_verbs", "patient_verbs", "relationship"}
+                "distinctive_for", "agent_verbs", "patient_verbs", "relationship", "feature"}
 
 
 def artifact_kind(name: str) -> str:
@@ -59,6 +62,8 @@ def artifact_kind(name: str) -> str:
         return "corpus"
     if name.startswith(LEXICON_PREFIX):
         return "lexicon"
+    if name.startswith(MODEL_PREFIX):
+        return "model"
     kind = KINDS.get(Path(name).suffix)
     if kind is None:
         raise StageError(f"Artifact '{name}' has an unknown suffix",
@@ -70,6 +75,8 @@ def artifact_key(name: str) -> str:
     """Keyword under which a stage function receives or returns the artifact."""
     if name.startswith(LEXICON_PREFIX):
         return Path(name[len(LEXICON_PREFIX):]).stem + "_lexicon"
+    if name.startswith(MODEL_PREFIX):
+        return name[len(MODEL_PREFIX):] + "_model"
     return CORPUS if name == CORPUS else Path(name).stem
 
 
@@ -259,8 +266,10 @@ class Catalog:
     """Reads and writes the artifacts of one output folder."""
 
     def __init__(self, out_dir: Path, corpus_loader: Callable[[], Any],
-                 vocab_loader: Callable[[], Vocab], lexicon_dirs: tuple[Path, ...] = ()) -> None:
+                 vocab_loader: Callable[[], Vocab], lexicon_dirs: tuple[Path, ...] = (),
+                 models: dict[str, Path | None] | None = None) -> None:
         self.out_dir = Path(out_dir)
+        self.models = dict(models or {})
         self._corpus_loader = corpus_loader
         self._vocab_loader = vocab_loader
         self.lexicon_dirs = tuple(Path(d) for d in lexicon_dirs)
@@ -277,7 +286,7 @@ class Catalog:
         return [p for p in candidates if p.is_file()]
 
     def exists(self, name: str) -> bool:
-        if name == CORPUS or name.startswith(LEXICON_PREFIX):
+        if name == CORPUS or name.startswith((LEXICON_PREFIX, MODEL_PREFIX)):
             return True
         path = self.path(name)
         if artifact_kind(name) == "figure":
@@ -292,6 +301,9 @@ class Catalog:
                                   .encode()).hexdigest()
         if name.startswith(LEXICON_PREFIX):
             return "+".join(f"{p.name}:{file_hash(p)}" for p in self.lexicon_files(name))
+        if name.startswith(MODEL_PREFIX):
+            model = self.models.get(name[len(MODEL_PREFIX):])
+            return f"{model.name}:{file_hash(model)}" if model else "none"
         path = self.path(name)
         if artifact_kind(name) == "figure":
             return file_hash(path) + file_hash(path.with_suffix(".svg"))
@@ -304,6 +316,8 @@ class Catalog:
             return self._corpus_loader()
         if kind == "lexicon":
             return [Lexicon(str(p), read_lexicon_file(p)) for p in self.lexicon_files(name)]
+        if kind == "model":
+            return self._load_model(name)
         path = self.path(name)
         if kind == "table":
             return read_table(path)
@@ -317,6 +331,17 @@ class Catalog:
             return FigureFiles(path.read_bytes(), path.with_suffix(".svg").read_text("utf-8"))
         raise StageError(f"Artifact '{name}' ({kind}) cannot be an input",
                          fix="read tables, JSON, text or docs")
+
+    def _load_model(self, name: str) -> ModelFile | None:
+        path = self.models.get(name[len(MODEL_PREFIX):])
+        if path is None:
+            return None
+        try:
+            return ModelFile(path, json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ConfigError(f"Cannot read the model file {path}: {err}", where=str(path),
+                              fix="give a model file written by the pipeline (train-frames), "
+                                  'or set its config key to "" to do without') from None
 
     def writer(self, name: str) -> _Writer:
         """A writer for ``name``; call add() per chunk, then commit() or abort()."""

@@ -24,6 +24,7 @@ from typing import Any
 import spacy
 
 from pipeline.config import Config, settings_hash
+from pipeline.corpus.lexicons import PACKAGE_DATA
 from pipeline.corpus.manifest import Corpus, check_compare, load_corpus
 from pipeline.engine.catalog import Catalog, artifact_key, remove_debris
 from pipeline.engine.fingerprints import (
@@ -45,20 +46,48 @@ STATE_FILE = "cache/state.json"
 RUN_FILE = "run.json"
 
 
+def config_relative(config: Config, name: str) -> Path:
+    """A path the user's config gives: relative to that config file's folder (else to the
+    working folder)."""
+    path = Path(name)
+    if not path.is_absolute() and len(config.files) > 1:
+        path = Path(config.files[-1]).parent / path
+    return path
+
+
 def lexicon_dirs(config: Config) -> tuple[Path, ...]:
     """``[corpus] lexicon_dir`` as a path: relative to the user config file that set it
     (else to the working folder); a clear error when it is not a folder."""
     name = config.corpus.lexicon_dir
     if not name:
         return ()
-    folder = Path(name)
-    if not folder.is_absolute() and len(config.files) > 1:
-        folder = Path(config.files[-1]).parent / folder
+    folder = config_relative(config, name)
     if not folder.is_dir():
         raise ConfigError(f"[corpus] lexicon_dir is not a folder: {folder}",
                           fix="create it, or correct the path (relative paths start at the "
                               "config file's folder)")
     return (folder,)
+
+
+BUILTIN_FRAME_MODEL = PACKAGE_DATA / "frames_model.json"
+
+
+def frame_model_path(config: Config) -> Path | None:
+    """``[framing] frame_model`` as a path: ``"builtin"`` the shipped model, ``""`` none,
+    else a file relative to the user config file that set it (else the working folder);
+    a clear error when it is not there."""
+    name = config.framing.frame_model
+    if not name:
+        return None
+    if name == "builtin":
+        return BUILTIN_FRAME_MODEL
+    path = config_relative(config, name)
+    if not path.is_file():
+        raise ConfigError(f"[framing] frame_model is not a file: {path}",
+                          fix="give the model file train-frames wrote (a relative path starts "
+                              'at the config file\'s folder), "builtin" for the shipped model, '
+                              'or "" for the frame lexicon alone')
+    return path
 
 
 class Runner:
@@ -78,7 +107,7 @@ class Runner:
         self.model_load_seconds = 0.0
         self._source_memo: dict = {}  # parsed modules, by path, size and mtime
         self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab,
-                               lexicon_dirs(config))
+                               lexicon_dirs(config), {"frames": frame_model_path(config)})
 
     def corpus(self) -> Corpus:
         if self._corpus is None:

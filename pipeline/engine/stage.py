@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.engine.catalog import CORPUS, LEXICON_PREFIX, artifact_kind
+from pipeline.engine.catalog import CORPUS, LEXICON_PREFIX, MODEL_PREFIX, artifact_kind
 from pipeline.errors import StageError, did_you_mean
 
 
@@ -67,7 +67,8 @@ def check_stages(stages: Sequence[Stage]) -> None:
         names.add(stage.name)
         for name in stage.inputs:
             artifact_kind(name)
-            if name != CORPUS and not name.startswith(LEXICON_PREFIX) and name not in produced:
+            if (name != CORPUS and not name.startswith((LEXICON_PREFIX, MODEL_PREFIX))
+                    and name not in produced):
                 raise StageError(
                     f"Stage '{stage.name}' reads '{name}', which no earlier stage writes",
                     fix="list the stage that writes it first, or correct the input name",

@@ -86,7 +86,8 @@ STAGES: tuple[Stage, ...] = (
         func=framing_tables,
         inputs=("corpus", "cache/docs.spacy", "tables/sentences.csv", "tables/documents.csv",
                 "tables/entities.csv", "lexicon:frames.toml", "lexicon:stance.toml",
-                "lexicon:stopwords.toml", "lexicon:entities.toml", "lexicon:background.toml"),
+                "lexicon:stopwords.toml", "lexicon:entities.toml", "lexicon:background.toml",
+                "model:frames"),
         outputs=("tables/keyness.csv", "tables/terms.csv", "tables/frames_sentences.csv", "tables/frame_shares.csv",
                  "tables/headline_frames.csv",
                  "tables/tone.csv", "tables/tone_summary.csv", "tables/stance.csv", "tables/stance_markers.csv",
@@ -97,7 +98,7 @@ STAGES: tuple[Stage, ...] = (
         settings=("framing", "parse", "compare"),
         uses_nlp=True,
         libraries=("spacy", "vadersentiment", "numpy", "pandas", "wordfreq"),
-        description="distinctive vocabulary, frames, tone, stance, actors, relationship, "
+        description="distinctive vocabulary, frames (trained model or lexicon), tone, stance, actors, relationship, "
                     "aligned claims; every group difference with its interval and evidence",
     ),
     Stage(
@@ -121,7 +122,7 @@ STAGES: tuple[Stage, ...] = (
                 "tables/alignment.csv",
                 "tables/relationship.csv", "tables/framing_summary.csv",
                 "tables/headline_frames.csv", "tables/sides.csv", "tables/quoted_speakers.csv",
-                *(f"figures/{name}.png" for name in FIGURES)),
+                "model:frames", *(f"figures/{name}.png" for name in FIGURES)),
         outputs=("report.html", "findings.md"),
         settings=("report", "compare", "model", "parse", "framing"),
         libraries=("jinja2", "vadersentiment", "numpy", "pandas"),

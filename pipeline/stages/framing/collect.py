@@ -31,8 +31,9 @@ from spacy.tokens import Doc
 
 from pipeline.config import FramingSettings, ParseSettings
 from pipeline.corpus.entity_lexicon import NAME_LABELS
-from pipeline.corpus.lexicons import Lexicon
+from pipeline.corpus.lexicons import Lexicon, ModelFile
 from pipeline.corpus.manifest import Corpus
+from pipeline.errors import ConfigError
 from pipeline.nlp.cues import compile_cues
 from pipeline.nlp.docs import file_offsets, sentences_of
 from pipeline.nlp.roles import mention_role
@@ -46,6 +47,7 @@ from pipeline.nlp.terms import (
 )
 from pipeline.stages.framing.actors import actor_table
 from pipeline.stages.framing.alignment import align_sentences
+from pipeline.stages.framing.frame_model import FrameModel, model_from_dict, sentence_features
 from pipeline.stages.framing.frames import (
     NONE,
     FrameRules,
@@ -102,11 +104,14 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                       groups: dict[str, str], *, frame_cues, stance_cues, terms: TermOptions,
                       settings: FramingSettings, parse: ParseSettings,
                       texts: dict[str, str] | None = None,
-                      frame_rules: FrameRules | None = None
+                      frame_rules: FrameRules | None = None,
+                      frame_model: FrameModel | None = None
                       ) -> dict[str, pd.DataFrame]:
     """Per-sentence measures of every body and comment sentence (repeats once), and the
     terms of the body sentences, in one pass over the parsed docs. ``texts`` (the
-    documents' texts) tell whether a quote left open runs on into the next paragraph."""
+    documents' texts) tell whether a quote left open runs on into the next paragraph.
+    With a ``frame_model`` the model chooses each primary frame (with its probability);
+    the frames present stay those whose cues fire, plus the primary frame."""
     duplicates = set() if parse.keep_duplicates else duplicate_sentences(sentences)
     wanted = set(parse.body_parts) | {"comment"}
     actors_of = _mentions_by_doc(entities, settings.actor_labels)
@@ -143,8 +148,17 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                                voice.quoted_words))
             if scope == BODY:
                 term_rows.extend(sentence_terms(doc, k, sent, terms, chunks, names))
-            primary, scores, matches = sentence_frames(sent, frame_cues, frame_rules)
-            frame_rows.append((*key, primary, frames_present(scores, settings.present_min_score),
+            tagged = sentence_frames(sent, frame_cues, frame_rules)
+            primary, scores, matches = tagged
+            present = frames_present(scores, settings.present_min_score)
+            confidence = None
+            if frame_model is not None:
+                primary, confidence = frame_model.predict(
+                    sentence_features(sent, frame_cues, frame_rules, tagged))
+                confidence = round(confidence, 4)
+                named = present.split("; ") if present else []
+                present = "; ".join([primary, *(f for f in named if f != primary)])
+            frame_rows.append((*key, primary, confidence, present,
                                "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
             counts, stance_matches = sentence_stance(sent, stance_cues)
@@ -178,7 +192,8 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     size = sent_table.groupby(["doc_id", "scope"])["sentence_id"].transform("size")
     sent_table["position"] = np.round((order + 0.5) / size, 4)
     frames = pd.DataFrame(frame_rows, columns=["doc_id", "sentence_id", "primary_frame",
-                                               "frames_present", "cues", *frame_cues.categories])
+                                               "frame_confidence", "frames_present", "cues",
+                                               *frame_cues.categories])
     markers = pd.DataFrame(marker_rows, columns=["doc_id", "sentence_id", "category", "marker",
                                                  "start_char", "end_char", "text", "voice",
                                                  "speaker"])
@@ -198,18 +213,29 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
 def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.DataFrame,
                    entities: pd.DataFrame, frames_lexicon: list[Lexicon],
                    stance_lexicon: list[Lexicon], stopwords_lexicon: list[Lexicon],
-                   entities_lexicon: list[Lexicon], background_lexicon: list[Lexicon], *,
-                   nlp: Language, framing: FramingSettings, parse: ParseSettings,
+                   entities_lexicon: list[Lexicon], background_lexicon: list[Lexicon],
+                   frames_model: ModelFile | None = None, *, nlp: Language, framing: FramingSettings, parse: ParseSettings,
                    compare: tuple[str, str]) -> dict[str, object]:
     """Stage function: the framing tables."""
     settings, compare = framing, tuple(compare)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
     frames_def = frame_definitions(frames_lexicon)
     frame_cues = compile_cues(frames_def, nlp)
+    model = None
+    if frames_model is not None:
+        model = model_from_dict(frames_model.data, str(frames_model.path))
+        unknown = [f for f in model.frames if f not in {*frame_cues.categories, NONE}]
+        if unknown:
+            raise ConfigError(f"The frame model {frames_model.path} tags frame {unknown[0]!r}, "
+                              "which the frame lexicon does not define",
+                              fix="add the frame to frames.toml or retrain the model on "
+                                  "this lexicon's frames (train-frames)",
+                              options=frame_cues.categories)
+        log.info("framing: primary frames from the trained model %s", frames_model.path)
     stance_cues = compile_cues(stance_categories(stance_lexicon), nlp)
     terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
     collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,
-                                  frame_rules=frame_rules(frames_def),
+                                  frame_rules=frame_rules(frames_def), frame_model=model,
                                   stance_cues=stance_cues, terms=terms, settings=settings,
                                   parse=parse, texts={d.doc_id: d.text for d in corpus.documents})
     sent = collected["sentences"]

@@ -28,6 +28,7 @@ from pipeline.config import (
     ReportSettings,
     settings_dict,
 )
+from pipeline.corpus.lexicons import ModelFile
 from pipeline.corpus.manifest import Corpus
 from pipeline.engine.catalog import FigureFiles
 from pipeline.nlp.evidence import evidence_spans
@@ -250,6 +251,20 @@ class ReportOptions:
     model: ModelSettings
     parse: ParseSettings
     framing: FramingSettings
+    frame_card: dict | None = None  # the trained frame model's data card, if one was used
+
+
+def frame_method(card: dict | None) -> dict | None:
+    """What the report says of a trained frame model: where it was trained and how it
+    scored, cross-validated by document (None: the lexicon tagged the frames)."""
+    if card is None:
+        return None
+    cv = card.get("cross_validation")
+    scored = isinstance(cv, dict)
+    return {"trained_on": card.get("trained_on", "?"), "sentences": card.get("sentences", "?"),
+            "documents": card.get("documents", "?"),
+            "agreement": f"{cv['agreement']:.0%}" if scored else None,
+            "kappa": f"{cv['kappa']:.2f}" if scored else None}
 
 
 def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
@@ -263,9 +278,13 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                 framing_summary: pd.DataFrame, headline_frames: pd.DataFrame,
                 sides: pd.DataFrame, quoted_speakers: pd.DataFrame, *, report: ReportSettings,
                 compare: tuple[str, str], model: ModelSettings, parse: ParseSettings,
-                framing: FramingSettings, **figures: FigureFiles) -> dict[str, str]:
+                framing: FramingSettings, frames_model: ModelFile | None = None,
+                **figures: FigureFiles) -> dict[str, str]:
     """Stage function: groups the inputs the engine passes by name into one object per
     section and renders the page (:func:`report_files`)."""
+    card = None
+    if frames_model is not None and isinstance(frames_model.data, dict):
+        card = dict(frames_model.data.get("card") or {})
     return report_files(
         CorpusTables(corpus, documents, segments, sentences, tokens),
         EntityTables(entities, entity_comparison),
@@ -273,7 +292,7 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         FramingTables(keyness, terms, frame_shares, frames_sentences, tone_summary, stance,
                       stance_markers, actors, alignment, relationship, framing_summary,
                       headline_frames, sides, quoted_speakers),
-        figures, ReportOptions(report, tuple(compare), model, parse, framing))
+        figures, ReportOptions(report, tuple(compare), model, parse, framing, card))
 
 
 def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTables,
@@ -292,6 +311,7 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
         "title": title, "compare": options.compare, "verdict": first_line,
         "resampling": _resampling_text(measured),
         "resample_min_documents": options.framing.resample_min_documents,
+        "frame_model": frame_method(options.frame_card),
         "findings": _key_findings(measured, texts, named, framed, index, settings),
         **_corpus_section(texts, options),
         **_entity_section(texts, named, index, options),

@@ -1,0 +1,202 @@
+"""Train the frame model (:mod:`.frame_model`) on hand-labelled sentences.
+
+``python -m pipeline train-frames GOLD.jsonl`` matches each labelled sentence
+(the gold format of :mod:`.evaluation`) to a parsed sentence of the run, computes
+its features, and fits a multinomial logistic regression (scikit-learn, L2
+penalty ``C``, classes weighted inversely to their frequency so that rare frames
+are not drowned by common ones). Before the final fit it measures the model the
+honest way: k-fold cross-validation *by document* (scikit-learn's ``GroupKFold``:
+no document has sentences on both sides of a split), so the agreement in the
+data card is what to expect on articles the model has not seen.
+
+The vocabulary is the lemmas (and modal verbs) found in at least
+``min_df`` labelled sentences; the inverse document frequency is
+``ln((1 + n) / (1 + df)) + 1`` (the smoothed form of scikit-learn).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.errors import PipelineError
+from pipeline.stages.framing.evaluation import frame_scores
+from pipeline.stages.framing.frame_model import FORMAT, Features, FrameModel, feature_vector
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """How the model is fitted: regularisation ``C``, the weight of the cue scores
+    against the unit-length lemma vector, the vocabulary's minimum document frequency,
+    and the number of cross-validation folds."""
+
+    C: float = 10.0
+    cue_scale: float = 0.3
+    min_df: int = 2
+    folds: int = 5
+    max_iter: int = 3000
+    balanced: bool = True
+
+
+def inverse_document_frequency(features: Sequence[Features], min_df: int) -> dict[str, float]:
+    """The smoothed idf of every lemma in at least ``min_df`` of the sentences.
+
+    >>> inverse_document_frequency([(Counter(a=1, b=2), {}, {}), (Counter(a=1), {}, {})], 2)
+    {'a': 1.0}
+    """
+    df: Counter = Counter()
+    for lemmas, _, _ in features:
+        df.update(set(lemmas))
+    n = len(features)
+    return {w: round(math.log((1 + n) / (1 + c)) + 1.0, 6) for w, c in sorted(df.items())
+            if c >= min_df}
+
+
+def _matrix(features: Sequence[Features], idf: dict[str, float], cue_scale: float,
+            min_df: int) -> tuple[np.ndarray, list[str]]:
+    vectors = [feature_vector(f, idf, cue_scale) for f in features]
+    seen: Counter = Counter()
+    for v in vectors:
+        seen.update(k for k in v if not k.startswith("lemma:"))
+    form = sorted(k for k, c in seen.items() if c >= min_df or k.startswith(("cue:", "core:")))
+    names = sorted({f"lemma:{w}" for w in idf}) + form
+    index = {name: i for i, name in enumerate(names)}
+    matrix = np.zeros((len(vectors), len(names)))
+    for row, v in enumerate(vectors):
+        for k, value in v.items():
+            if k in index:
+                matrix[row, index[k]] = value
+    return matrix, names
+
+
+def fit_model(features: Sequence[Features], labels: Sequence[str], frame_order: Sequence[str],
+              options: TrainingOptions = TrainingOptions(), card: dict | None = None
+              ) -> FrameModel:
+    """Fit the model on sentences' raw features and their primary frames. Frames are
+    kept in ``frame_order`` (the lexicon's), those with no labelled sentence left out."""
+    from sklearn.linear_model import LogisticRegression
+
+    frames = [f for f in frame_order if f in set(labels)]
+    if len(frames) < 2:
+        raise PipelineError(f"The labelled sentences name {len(frames)} frame; a model needs "
+                            "at least two", fix="label sentences of more than one frame")
+    idf = inverse_document_frequency(features, options.min_df)
+    matrix, names = _matrix(features, idf, options.cue_scale, options.min_df)
+    model = LogisticRegression(C=options.C, class_weight="balanced" if options.balanced else None,
+                               max_iter=options.max_iter)
+    model.fit(matrix, list(labels))
+    order = [list(model.classes_).index(f) for f in frames]
+    coef, intercept = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # binary: one row for the second class
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    weights = {name: [round(float(coef[i, j]), 6) for i in order]
+               for j, name in enumerate(names)}
+    weights = {k: v for k, v in weights.items() if any(v)}
+    return FrameModel(frames, {w: v for w, v in idf.items() if f"lemma:{w}" in weights},
+                      options.cue_scale, weights,
+                      [round(float(intercept[i]), 6) for i in order], card or {})
+
+
+def cross_validated(features: Sequence[Features], labels: Sequence[str],
+                    documents: Sequence[str], frame_order: Sequence[str],
+                    options: TrainingOptions = TrainingOptions()) -> list[str] | None:
+    """Each sentence's frame as predicted by a model fitted on the other folds (folds by
+    document); None when the sentences come from fewer than two documents."""
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = len(set(documents))
+    if n_groups < 2:
+        return None
+    predicted: list[str] = [""] * len(labels)
+    folds = GroupKFold(n_splits=min(options.folds, n_groups))
+    for train, test in folds.split(np.zeros(len(labels)), list(labels), list(documents)):
+        train_labels = [labels[i] for i in train]
+        if len(set(train_labels)) < 2:
+            for i in test:
+                predicted[i] = train_labels[0]
+            continue
+        model = fit_model([features[i] for i in train], train_labels, frame_order, options)
+        for i in test:
+            predicted[i] = model.predict(features[i])[0]
+    return predicted
+
+
+def model_card(matched: pd.DataFrame, predicted: list[str] | None, source: str,
+               options: TrainingOptions, frames: Sequence[str]) -> dict:
+    """What the model was trained on, how it scored in cross-validation by document,
+    and the confusions it makes most."""
+    card = {"trained_on": source, "sentences": len(matched),
+            "documents": int(matched["file"].nunique()),
+            "labels": dict(Counter(matched["gold"]).most_common()),
+            "options": {"C": options.C, "cue_scale": options.cue_scale,
+                        "min_df": options.min_df, "folds": options.folds},
+            "format": FORMAT}
+    if predicted is None:
+        card["cross_validation"] = "not possible: the sentences come from one document"
+        return card
+    scores = frame_scores(matched.assign(predicted=predicted), list(frames))
+    pairs = Counter((g, p) for g, p in zip(matched["gold"], predicted, strict=True) if g != p)
+    card["cross_validation"] = {
+        "by": "document", "folds": min(options.folds, int(matched["file"].nunique())),
+        "agreement": scores.agreement, "kappa": scores.kappa,
+        "lenient_agreement": scores.lenient_agreement,
+        "per_frame": [{"frame": r.frame, "gold": int(r.gold), "precision": r.precision,
+                       "recall": r.recall, "f1": r.f1} for r in scores.per_frame.itertuples()]}
+    card["known_confusions"] = [{"gold": g, "predicted": p, "sentences": n}
+                                for (g, p), n in sorted(pairs.items(),
+                                                        key=lambda kv: (-kv[1], kv[0]))[:8]]
+    return card
+
+
+def card_markdown(model: FrameModel, n_top: int = 8) -> str:
+    """The data card as a page to read beside the model file."""
+    card = model.card
+    lines = ["# Frame model: data card", "",
+             f"Trained on `{card.get('trained_on', '?')}`: {card.get('sentences', '?')} "
+             f"labelled sentences of {card.get('documents', '?')} documents.", "",
+             "Labels (primary frame: sentences): " + ", ".join(
+                 f"{k} {v}" for k, v in (card.get("labels") or {}).items()) + ".", ""]
+    cv = card.get("cross_validation")
+    if isinstance(cv, dict):
+        lines += [f"Cross-validated by document ({cv['folds']} folds; no document on both "
+                  f"sides of a split): agreement **{cv['agreement']:.3f}**, Cohen's kappa "
+                  f"**{cv['kappa']:.3f}**, lenient agreement (gold primary or secondary) "
+                  f"{cv['lenient_agreement']:.3f}.", "",
+                  "| frame | gold | precision | recall | F1 |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['frame']} | {r['gold']} | {r['precision']:.3f} | {r['recall']:.3f} "
+                  f"| {r['f1']:.3f} |" for r in cv["per_frame"]]
+        lines += ["", "Known confusions (gold → predicted, sentences in cross-validation): "
+                  + "; ".join(f"{c['gold']} → {c['predicted']} {c['sentences']}"
+                              for c in card.get("known_confusions", [])) + "."]
+    elif cv:
+        lines.append(f"Cross-validation: {cv}.")
+    lines += ["", "## Strongest features per frame", ""]
+    for frame, top in model.top_features(n_top).items():
+        lines.append(f"- **{frame}**: " + ", ".join(f"{name} ({w:+.2f})" for name, w in top))
+    lines += ["", "Features: `lemma:` TF-IDF of content lemmas, `cue:`/`core:` the frame "
+              "lexicon's cue score (on the main predicate or its arguments for `core:`), "
+              "`modal:` a modal verb. "
+              "See pipeline/stages/framing/frame_model.py.", ""]
+    return "\n".join(lines)
+
+
+def features_of_sentences(docs, wanted: set[tuple[str, int]], cues, rules
+                          ) -> dict[tuple[str, int], Features]:
+    """The raw features of the parsed sentences named by (doc_id, sentence_id)."""
+    from pipeline.nlp.docs import sentences_of
+    from pipeline.stages.framing.frame_model import sentence_features
+
+    out = {}
+    for doc in docs:
+        info = doc.user_data
+        for k, sent in enumerate(sentences_of(doc)):
+            key = (info["doc_id"], info["first_sentence_id"] + k)
+            if key in wanted:
+                out[key] = sentence_features(sent, cues, rules)
+    return out
