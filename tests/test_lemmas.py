@@ -14,6 +14,9 @@ from pipeline.nlp.lemmas import checked_lemma, regular_forms, token_lemma
     ("visited", "visit", "VBD", "visit"),  # two syllables: no doubling needed
     ("tried", "try", "VBD", "try"),
     ("leaves", "leaf", "NNS", "leaf"),
+    ("taxes", "taxis", "NNS", "tax"),    # -es read as a Greek plural; "tax" is far commoner
+    ("crises", "crisis", "NNS", "crisis"),  # a Greek plural indeed: no commoner "cris(e)"
+    ("bases", "basis", "NNS", "basis"),  # "base" is not far commoner: the model's stays
     ("went", "go", "VBD", "go"),         # irregular: the model's exception table decides
     ("said", "say", "VBD", "say"),
     ("men", "man", "NNS", "man"),

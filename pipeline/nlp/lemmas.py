@@ -135,8 +135,18 @@ def checked_lemma(text: str, lemma: str, tag: str) -> str:
     if lemma == word or not word.isalpha() or _regular_suffix(word, tag) is None:
         return lemma
     stems = _raw_stems(word)
-    if lemma not in stems or word in regular_forms(lemma, tag):
-        return lemma  # an irregular form from the model's exceptions, or a regular one
+    if lemma not in stems:
+        return lemma  # an irregular form from the model's exceptions
+    if word in regular_forms(lemma, tag) and not (lemma.endswith("is") and word.endswith("es")):
+        return lemma  # a regular form of the model's lemma
+    if word in regular_forms(lemma, tag):
+        # the Greek plural (crisis, crises) read into an English one: a far commoner stem
+        # the word is a regular plural of is meant ("taxes": tax, not taxis)
+        common = max((s for s in stems if s != lemma and word in regular_forms(s, tag)),
+                     key=lambda s: (zipf_frequency(s, "en"), s), default=None)
+        if common and zipf_frequency(common, "en") >= zipf_frequency(lemma, "en") + 1.0:
+            return common
+        return lemma
     candidates = sorted((s for s in stems if word in regular_forms(s, tag)),
                         key=lambda s: (-zipf_frequency(s, "en"), s))
     if candidates and zipf_frequency(candidates[0], "en") > 0:
