@@ -198,7 +198,7 @@ def _matched_gold(records: list[dict], corpus, tagged, source: str, out: Path):
 def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
     from pipeline.charts.framing import plot_frame_confusion
     from pipeline.charts.style import new_figure
-    from pipeline.engine.catalog import write_artifacts
+    from pipeline.engine.catalog import file_hash, write_artifacts
     from pipeline.engine.runner import frame_model_path
     from pipeline.stages.framing.evaluation import (
         disagreement_table,
@@ -233,11 +233,11 @@ def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
                   f"(data card: {model_path.with_suffix('.md')}); its strongest features:"]
         lines += [f"  {frame}: " + ", ".join(f"{n} {w:+.2f}" for n, w in top)
                   for frame, top in model.top_features(8).items()]
-        trained = str(model.card.get("trained_on", ""))
-        if any(Path(g).name in trained for g in [args.gold]):
-            lines.append(f"  note: the model was trained on {trained}; scores on its own "
-                         "training sentences are optimistic (the data card gives the "
-                         "cross-validated ones)")
+        if file_hash(args.gold) in (model.card.get("gold_sha256") or []):
+            lines.append(f"  note: the model was trained on this gold file "
+                         f"({model.card.get('trained_on', '')}); scores on its own training "
+                         "sentences are optimistic (the data card gives the cross-validated "
+                         "ones)")
     written = write_artifacts(args.out, artifacts)
     print("\n".join(lines))
     print("\nwritten: " + ", ".join(str(p) for p in written))
@@ -245,11 +245,13 @@ def _cmd_evaluate_frames(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_frames(args: argparse.Namespace) -> int:
+    from pipeline.engine.catalog import file_hash
     from pipeline.engine.runner import Runner
     from pipeline.nlp.cues import compile_cues
+    from pipeline.nlp.model import pipeline_version
     from pipeline.stages import STAGES
     from pipeline.stages.framing.evaluation import read_frame_gold
-    from pipeline.stages.framing.frame_model import model_json
+    from pipeline.stages.framing.frame_model import lexicon_digest, model_json
     from pipeline.stages.framing.frames import NONE, frame_definitions, frame_rules
     from pipeline.stages.framing.training import (
         TrainingOptions,
@@ -262,6 +264,7 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
 
     if args.C <= 0:
         raise PipelineError(f"--C must be positive, got {args.C}", fix="give e.g. --C 10")
+    target = _check_model_target(args.model)
     config, corpus, tagged = _run_table(args, "frames_sentences.csv", "frame")
     runner = Runner(STAGES, config, args.corpus, args.out)
     definitions = frame_definitions(runner.catalog.load("lexicon:frames.toml"))
@@ -275,16 +278,20 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
                                   frame_rules(definitions))
     features, labels = [found[k] for k in keys], matched["gold"].tolist()
     options = TrainingOptions(C=args.C)
-    print(f"{len(matched)} labelled sentences of {matched['file'].nunique()} documents "
-          f"({len(unmatched)} not found in the run); cross-validating by document ...",
-          flush=True)
+    n_docs = matched["file"].nunique()
+    missing = sorted({r["file"] for r in unmatched})
+    print(f"{len(matched)} labelled sentences of {n_docs} document{'s' * (n_docs != 1)}"
+          + (f" ({len(unmatched)} not found among the run's sentences, in "
+             f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: other files, or "
+             "repeats of an earlier sentence)" if unmatched else "")
+          + "; cross-validating by document ...", flush=True)
     predicted = cross_validated(features, labels, matched["file"].tolist(), frames, options)
-    card = model_card(matched, predicted, source, options, frames)
+    provenance = {"lexicon": lexicon_digest(definitions),
+                  "spacy_pipeline": f"{config.model.name} "
+                                    f"{pipeline_version(config.model.name)}",
+                  "gold_sha256": [file_hash(Path(p)) for p in args.gold]}
+    card = model_card(matched, predicted, source, options, frames, provenance)
     model = fit_model(features, labels, frames, options, card)
-    target = args.model
-    if target.is_dir():
-        raise PipelineError(f"--model is a folder: {target}", fix="give a file name such as "
-                            f"{target / 'frames_model.json'}")
     card_path = target.with_suffix(".md")
     _write_files({target: model_json(model), card_path: card_markdown(model)})
     cv = card["cross_validation"]
@@ -298,6 +305,27 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_model_target(target: Path) -> Path:
+    """The --model path, checked before any training: a .json file name (its card is the
+    .md beside it) in a folder that exists and can be written, not a device or folder."""
+    if target.suffix.lower() != ".json":
+        raise PipelineError(f"--model must name a .json file, got {target}",
+                            fix=f"give e.g. {target.with_suffix('.json')} (its data card is "
+                                "written beside it as .md)")
+    for path in (target, target.with_suffix(".md")):
+        if path.exists() and not path.is_file():
+            raise PipelineError(f"--model would replace {path}, which is not a regular file",
+                                fix="give a new file name for the model")
+    folder = target.parent
+    if not folder.is_dir():
+        raise PipelineError(f"--model names a folder that does not exist: {folder}",
+                            fix=f"create it first (mkdir -p {folder}) or give another path")
+    if not os.access(folder, os.W_OK):
+        raise PipelineError(f"Cannot write in {folder}", fix="give a --model path in a folder "
+                            "you can write")
+    return target
+
+
 def _write_files(files: dict[Path, str]) -> None:
     """Write text files all or none: temporary files first, renamed when all are written."""
     import secrets
@@ -305,7 +333,6 @@ def _write_files(files: dict[Path, str]) -> None:
     temporary = []
     try:
         for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
             temporary.append((tmp, path))
             tmp.write_text(text, encoding="utf-8")

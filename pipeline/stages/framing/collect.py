@@ -47,7 +47,12 @@ from pipeline.nlp.terms import (
 )
 from pipeline.stages.framing.actors import actor_table
 from pipeline.stages.framing.alignment import align_sentences
-from pipeline.stages.framing.frame_model import FrameModel, model_from_dict, sentence_features
+from pipeline.stages.framing.frame_model import (
+    FrameModel,
+    lexicon_digest,
+    model_from_dict,
+    sentence_features,
+)
 from pipeline.stages.framing.frames import (
     NONE,
     FrameRules,
@@ -111,7 +116,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     terms of the body sentences, in one pass over the parsed docs. ``texts`` (the
     documents' texts) tell whether a quote left open runs on into the next paragraph.
     With a ``frame_model`` the model chooses each primary frame (with its probability);
-    the frames present stay those whose cues fire, plus the primary frame."""
+    the frames present stay those whose cues fire."""
     duplicates = set() if parse.keep_duplicates else duplicate_sentences(sentences)
     wanted = set(parse.body_parts) | {"comment"}
     actors_of = _mentions_by_doc(entities, settings.actor_labels)
@@ -156,8 +161,6 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                 primary, confidence = frame_model.predict(
                     sentence_features(sent, frame_cues, frame_rules, tagged))
                 confidence = round(confidence, 4)
-                named = present.split("; ") if present else []
-                present = "; ".join([primary, *(f for f in named if f != primary)])
             frame_rows.append((*key, primary, confidence, present,
                                "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
@@ -232,6 +235,17 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
                                   "this lexicon's frames (train-frames)",
                               options=frame_cues.categories)
         log.info("framing: primary frames from the trained model %s", frames_model.path)
+        untrained = [f for f in frame_cues.categories if f not in model.frames]
+        if untrained:
+            log.warning("framing: the frame model was trained on no sentence of %s, so it "
+                        "never chooses %s as a primary frame (frames_present still names it "
+                        "when its cues fire); label some and retrain (train-frames)",
+                        ", ".join(untrained), "it" if len(untrained) == 1 else "them")
+        if model.card.get("lexicon") and model.card["lexicon"] != lexicon_digest(frames_def):
+            log.warning("framing: the frame lexicon differs from the one the model %s was "
+                        "trained with; its cue features now mean something else: retrain "
+                        "it (train-frames) or check its agreement (evaluate-frames)",
+                        frames_model.path)
     stance_cues = compile_cues(stance_categories(stance_lexicon), nlp)
     terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
     collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,

@@ -154,6 +154,15 @@ class FrameModel:
                 "card": self.card}
 
 
+def lexicon_digest(definitions: dict) -> str:
+    """A digest of the merged frame definitions (cues, rules), recorded in a model's card
+    so that a run can tell when the lexicon its cue features came from has changed."""
+    import hashlib
+
+    text = json.dumps(definitions, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def model_from_dict(data: dict, where: str = "") -> FrameModel:
     """A FrameModel from its JSON form; one clear error when it is not one."""
     try:
@@ -162,15 +171,15 @@ def model_from_dict(data: dict, where: str = "") -> FrameModel:
         frames = [str(f) for f in data["frames"]]
         weights = {str(k): [float(x) for x in v] for k, v in data["weights"].items()}
         intercepts = [float(x) for x in data["intercepts"]]
-        if len(intercepts) != len(frames) or any(len(v) != len(frames)
-                                                 for v in weights.values()):
+        if (len(frames) < 2 or len(set(frames)) != len(frames) or len(intercepts) != len(frames)
+                or any(len(v) != len(frames) for v in weights.values())):
             raise ValueError("shape")
         return FrameModel(frames, {str(k): float(v) for k, v in data["idf"].items()},
                           float(data["cue_scale"]), weights, intercepts,
                           dict(data.get("card") or {}), where)
     except (AttributeError, KeyError, TypeError, ValueError):
         raise ConfigError(f"{where or 'The frame model'} is not a frame model written by "
-                          "train-frames", where=where or None,
+                          "train-frames",
                           fix="train one with python -m pipeline train-frames GOLD.jsonl, or "
                               'set [framing] frame_model = "" to use the lexicon alone') from None
 
@@ -180,7 +189,7 @@ def read_model(path: Path) -> FrameModel:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ConfigError(f"Cannot read the frame model {path}: {err}", where=str(path),
+        raise ConfigError(f"Cannot read the frame model {path}: {err}",
                           fix="give the JSON file train-frames wrote, or set [framing] "
                               'frame_model = "" to use the lexicon alone') from None
     return model_from_dict(data, str(path))

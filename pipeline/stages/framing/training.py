@@ -83,8 +83,9 @@ def fit_model(features: Sequence[Features], labels: Sequence[str], frame_order: 
 
     frames = [f for f in frame_order if f in set(labels)]
     if len(frames) < 2:
-        raise PipelineError(f"The labelled sentences name {len(frames)} frame; a model needs "
-                            "at least two", fix="label sentences of more than one frame")
+        raise PipelineError(f"The labelled sentences name {len(frames)} frame"
+                            f"{'' if len(frames) == 1 else 's'}; a model needs at least two",
+                            fix="label sentences of more than one frame")
     idf = inverse_document_frequency(features, options.min_df)
     matrix, names = _matrix(features, idf, options.cue_scale, options.min_df)
     model = LogisticRegression(C=options.C, class_weight="balanced" if options.balanced else None,
@@ -128,10 +129,12 @@ def cross_validated(features: Sequence[Features], labels: Sequence[str],
 
 
 def model_card(matched: pd.DataFrame, predicted: list[str] | None, source: str,
-               options: TrainingOptions, frames: Sequence[str]) -> dict:
+               options: TrainingOptions, frames: Sequence[str], provenance: dict | None = None
+               ) -> dict:
     """What the model was trained on, how it scored in cross-validation by document,
-    and the confusions it makes most."""
-    card = {"trained_on": source, "sentences": len(matched),
+    and the confusions it makes most. ``provenance``: what its features depend on (the
+    lexicon's digest, the spaCy pipeline, the gold files' digests)."""
+    card = {**(provenance or {}), "trained_on": source, "sentences": len(matched),
             "documents": int(matched["file"].nunique()),
             "labels": dict(Counter(matched["gold"]).most_common()),
             "options": {"C": options.C, "cue_scale": options.cue_scale,

@@ -260,11 +260,12 @@ def frame_method(card: dict | None) -> dict | None:
     if card is None:
         return None
     cv = card.get("cross_validation")
-    scored = isinstance(cv, dict)
+    try:
+        agreement, kappa = f"{float(cv['agreement']):.0%}", f"{float(cv['kappa']):.2f}"
+    except (KeyError, TypeError, ValueError):  # not cross-validated (or a hand-edited card)
+        agreement = kappa = None
     return {"trained_on": card.get("trained_on", "?"), "sentences": card.get("sentences", "?"),
-            "documents": card.get("documents", "?"),
-            "agreement": f"{cv['agreement']:.0%}" if scored else None,
-            "kappa": f"{cv['kappa']:.2f}" if scored else None}
+            "documents": card.get("documents", "?"), "agreement": agreement, "kappa": kappa}
 
 
 def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
