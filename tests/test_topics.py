@@ -232,3 +232,29 @@ def test_lda_option_also_separates_the_two_themes():
     football, baking = weights[:6].argmax(axis=1), weights[6:].argmax(axis=1)
     assert len(set(football)) == 1 and len(set(baking)) == 1 and football[0] != baking[0]
     assert [c.k for c in candidates] == [2]
+
+
+@pytest.mark.parametrize("first", [
+    "the cat sat on the mat and it was warm.\n\nthen it slept for a while in the sun.\n",
+    "\u2003\u00a0\u2003\n\u2002\n",  # a document of Unicode spaces only
+])
+def test_too_little_text_is_a_result_and_the_run_goes_on(tmp_path, nlp, first):
+    corpus = write_corpus(tmp_path / "corpus", {
+        "x": ("g1", first),
+        "y": ("g2", "a dog ran in the park and barked at birds.\n\n"
+                    "it was a nice day for a long walk.\n")})
+    config = tmp_path / "c.toml"
+    config.write_text('compare = ["g1", "g2"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    results = Runner(STAGES, load_config(config), corpus, out, nlp=nlp).run()
+    assert [r.status for r in results] == ["ran"] * len(STAGES)
+    topics = read_table(out / "tables" / "topics.csv")
+    assert topics.empty and {"topic_id", "label", "term", "weight"} <= set(topics.columns)
+    assert read_table(out / "tables" / "doc_topics.csv").empty
+    # what the other stages find still stands: key terms of the dog text, its sentences
+    keyterms = read_table(out / "tables" / "keyterms.csv")
+    assert "park" in set(keyterms.loc[keyterms["doc_id"] == "y", "term"])
+    frames = read_table(out / "tables" / "frames_sentences.csv")
+    assert (frames["doc_id"] == "y").sum() == 2
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "No topic model for this corpus: too little text" in page

@@ -75,7 +75,8 @@ def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics
             ax.set_axis_off()
     terms_figure.suptitle(f"Top terms of the {k} topics; bars in the colour of the group "
                           f"whose documents the topic fills most ({compare[0]} blue, "
-                          f"{compare[1]} orange; grey: both alike)")
+                          f"{compare[1]} orange; grey: both alike)" if k else
+                          "No topic model: too little text in this corpus")
     selection_figure, (ax,) = new_figure(6, 3.5)
     plot_topic_selection(ax, topic_selection, settings.min_stability)
     shown = keyterm_documents(documents, compare, settings.chart_max_documents)

@@ -130,6 +130,8 @@ def plot_topic_terms(ax: Axes, topics: pd.DataFrame, topic_id: int,
 
 def plot_topic_selection(ax: Axes, selection: pd.DataFrame, min_stability: float) -> Axes:
     """Coherence and stability of each candidate number of topics; the chosen one marked."""
+    if selection.empty:
+        return _empty(ax, "no topic model: too little text in this corpus")
     ax.plot(selection["n_topics"], selection["coherence"], "o-", color=GROUP_COLOURS[0],
             label="coherence (mean NPMI)")
     ax.plot(selection["n_topics"], selection["stability"], "s--", color=GROUP_COLOURS[1],

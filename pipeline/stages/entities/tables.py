@@ -115,9 +115,10 @@ def entity_comparison(summary: pd.DataFrame, documents: pd.DataFrame,
         ma = int(mentions[lo:hi][in_group == a].sum())
         mb = int(mentions[lo:hi][in_group == b].sum())
         label = _majority_label(labels[lo:hi], mentions[lo:hi].tolist())
-        rows.append((canonicals[lo], label, a, ma, round(1000 * ma / words.get(a, 1), 4), b, mb,
-                     round(1000 * mb / words.get(b, 1), 4),
-                     round(log_ratio(ma, words.get(a, 1), mb, words.get(b, 1)), 4),
+        n_a, n_b = words.get(a, 0), words.get(b, 0)  # a group of no words: no rate (NaN)
+        rows.append((canonicals[lo], label, a, ma, round(1000 * ma / n_a, 4) if n_a else np.nan,
+                     b, mb, round(1000 * mb / n_b, 4) if n_b else np.nan,
+                     round(log_ratio(ma, n_a, mb, n_b), 4),
                      a if mb == 0 else b if ma == 0 else ""))
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 

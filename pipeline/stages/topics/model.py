@@ -81,6 +81,10 @@ class TopicModel:
         return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
 
 
+class TooLittleText(ConfigError):
+    """The corpus has too little text (terms or units) for a topic model."""
+
+
 def make_vectorizer(settings: TopicSettings, n_units: int) -> TfidfVectorizer | CountVectorizer:
     """TF-IDF (NMF) or count (LDA) vectoriser over pre-extracted term lists."""
     cls = TfidfVectorizer if settings.method == "nmf" else CountVectorizer
@@ -94,7 +98,7 @@ def fit_matrix(unit_terms: list[list[str]], settings: TopicSettings):
     try:
         x = vectorizer.fit_transform(unit_terms)
     except ValueError as err:
-        raise ConfigError(
+        raise TooLittleText(
             f"No terms are left for topics after filtering ({len(unit_terms)} units; "
             f"[topics] min_df = {settings.min_df}, max_df = {settings.max_df}): {err}",
             fix="lower [topics] min_df, raise max_df, keep more POS tags in [topics] pos, "
@@ -228,6 +232,10 @@ def candidate_sizes(settings: TopicSettings, n_units: int, n_terms: int) -> list
     none is left, or when a fixed ``n_topics`` is above it.
     """
     limit = min(n_units, n_terms)
+    if limit < 2:
+        raise TooLittleText(f"only {n_units} topic units with terms and {n_terms} terms; a "
+                            "topic model needs at least two of each",
+                            fix="add more text to the corpus, or lower [topics] min_df")
     if settings.n_topics:
         sizes, what = [settings.n_topics], f"n_topics = {settings.n_topics}"
     else:
@@ -307,7 +315,7 @@ def segment_topic_table(units: pd.DataFrame, weights: np.ndarray) -> pd.DataFram
                                             "end_char"]].reset_index(drop=True)
     rep["topic_id"] = np.tile(np.arange(k), len(units))
     rep["weight"] = np.round(weights.ravel(), 6)
-    top = weights.argmax(axis=1) if len(weights) else np.array([], dtype=int)
+    top = weights.argmax(axis=1) if weights.size else np.zeros(len(weights), dtype=int)
     has = weights.sum(axis=1) > 0
     rep["dominant"] = (rep["topic_id"].to_numpy() == np.repeat(top, k)) & np.repeat(has, k)
     return rep[SEGMENT_TOPIC_COLUMNS]
@@ -412,16 +420,26 @@ def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, document
     log.info("topics: %d article units, %d comment units; terms read in %.1f s",
              int(body.sum()), int((~body).sum()), time.perf_counter() - began)
     began = time.perf_counter()
-    model, candidates, best = fit_topics(
-        body_terms, reference_texts(occurrences, units, unit_terms, settings), settings)
-    log.info("topics: %d topics chosen; %d candidates fitted %d times each in %.1f s",
-             best.k, len(candidates), settings.seeds, time.perf_counter() - began)
-    weights = model.unit_weights(unit_terms)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
-
-    topic_rows = topic_table(model, best, settings.top_terms)
-    selection = selection_table(candidates, best)
-    doc_topics = document_topic_table(units, weights, model.labels, groups, settings)
+    try:
+        model, candidates, best = fit_topics(
+            body_terms, reference_texts(occurrences, units, unit_terms, settings), settings)
+    except TooLittleText as err:
+        # too little text is a result: empty topic tables, and the report says why
+        log.warning("topics: no topic model for this corpus: %s", err)
+        model = None
+    if model is None:
+        weights = np.zeros((len(units), 0))
+        topic_rows = pd.DataFrame(columns=TOPIC_COLUMNS)
+        selection = pd.DataFrame(columns=SELECTION_COLUMNS)
+        doc_topics = pd.DataFrame(columns=DOC_TOPIC_COLUMNS)
+    else:
+        log.info("topics: %d topics chosen; %d candidates fitted %d times each in %.1f s",
+                 best.k, len(candidates), settings.seeds, time.perf_counter() - began)
+        weights = model.unit_weights(unit_terms)
+        topic_rows = topic_table(model, best, settings.top_terms)
+        selection = selection_table(candidates, best)
+        doc_topics = document_topic_table(units, weights, model.labels, groups, settings)
     body_occurrences = _feature_rows(
         occurrences[occurrences["part"].isin(parse.body_parts)], settings)
     keyterms = pd.concat([
