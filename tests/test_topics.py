@@ -258,3 +258,23 @@ def test_too_little_text_is_a_result_and_the_run_goes_on(tmp_path, nlp, first):
     assert (frames["doc_id"] == "y").sum() == 2
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "No topic model for this corpus: too little text" in page
+
+
+def test_a_corpus_that_names_nothing_runs_to_the_end(tmp_path, nlp):
+    # no person, place, organisation, date or amount anywhere
+    corpus = write_corpus(tmp_path / "corpus", {
+        "x": ("g1", "the cat sat on the mat and it was warm in the house.\n\n"
+                    "then it slept in the sun and dreamt of fish and milk.\n\n"
+                    "the cat woke up and ate its food and drank some water.\n"),
+        "y": ("g2", "a dog ran in the park and barked at birds.\n\n"
+                    "the dog came home and slept on the warm rug by the fire.\n\n"
+                    "the dog chased a ball across the grass and then rested.\n")})
+    config = tmp_path / "c.toml"
+    config.write_text('compare = ["g1", "g2"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    results = Runner(STAGES, load_config(config), corpus, out, nlp=nlp).run()
+    assert [r.status for r in results] == ["ran"] * len(STAGES)
+    assert read_table(out / "tables" / "entities.csv").empty
+    assert (out / "figures" / "entity_networks.png").is_file()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "No person, place, organisation or other name was found" in page

@@ -45,13 +45,13 @@ def plot_top_entities(ax: Axes, comparison: pd.DataFrame, top_n: int = 12) -> Ax
 def plot_entity_network(ax: Axes, cooccurrence: pd.DataFrame, summary: pd.DataFrame,
                         doc_id: str, top_n: int = 12, colour: str = NEUTRAL) -> Axes:
     """Entities of one document on a circle: node size = mentions, edge width = shared sentences."""
-    nodes = summary[(summary["doc_id"] == doc_id) & (summary["scope"] == "body")] \
-        .nlargest(top_n, ["mentions", "sentence_share"]).sort_values("canonical")
+    nodes = summary[(summary["doc_id"] == doc_id) & (summary["scope"] == "body")]
     ax.set_axis_off()
     ax.set_title(doc_id)
-    if nodes.empty:
+    if nodes.empty:  # (an empty table read back has untyped columns: nothing to rank)
         ax.text(0.5, 0.5, "no entities", ha="center", va="center", transform=ax.transAxes)
         return ax
+    nodes = nodes.nlargest(top_n, ["mentions", "sentence_share"]).sort_values("canonical")
     names = nodes["canonical"].tolist()
     angle = {n: 2 * math.pi * i / len(names) for i, n in enumerate(names)}
     pos = {n: (math.cos(a), math.sin(a)) for n, a in angle.items()}

@@ -41,7 +41,8 @@ def entity_charts(entity_comparison: pd.DataFrame, entity_summary: pd.DataFrame,
     # charts show names; dates and amounts stay in the tables
     names = entity_comparison[entity_comparison["label"].isin(NAME_LABELS)]
     name_summary = entity_summary[entity_summary["label"].isin(NAME_LABELS)]
-    top_figure, (ax,) = new_figure(8, 0.35 * 2 * entities.chart_top_n + 1.5)
+    rows = min(2 * entities.chart_top_n, 2 * len(names))
+    top_figure, (ax,) = new_figure(8, 0.35 * rows + 1.5 if rows else 2.5)
     plot_top_entities(ax, names, entities.chart_top_n)
     shown = network_documents(entity_summary, documents, compare)
     net_figure, axes = new_figure(6 * len(shown), 5.5, ncols=len(shown))

@@ -453,6 +453,7 @@ def _entity_section(texts: CorpusTables, named: EntityTables, index: SentenceInd
                                                 if c in top_entities], settings.table_rows,
                                  "tables/entity_comparison.csv"),
         "entity_context": entity_context,
+        "has_names": not names.empty,
     }
 
 
