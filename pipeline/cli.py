@@ -1,7 +1,8 @@
 """Command line: ``python -m pipeline run|stages``. The only module that prints.
 
-Errors of the PipelineError family become one line on stderr and exit code 1;
-``--debug`` shows the traceback instead. Ctrl-C exits with code 130 and leaves
+Errors of the PipelineError family become one line on stderr and exit code 1, and
+so does any other exception (a bug), named as one; ``--debug`` shows the traceback
+instead. Ctrl-C exits with code 130 and leaves
 earlier outputs untouched.
 """
 
@@ -367,3 +368,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as err:  # a bug of ours: still one line, and outputs stay as they were
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(err).__name__}: {err}. This is a bug of the pipeline; "
+              "earlier outputs are unchanged. Fix: rerun with --debug for the traceback and "
+              "report it", file=sys.stderr)
+        return 1

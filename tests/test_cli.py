@@ -203,3 +203,18 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"```(?:sh|bash)?\n(.+?)\n```", quick, re.S)
     assert len(commands) == 2
     assert commands[1].strip() in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys):
+    import pipeline.cli
+
+    def broken(args):
+        raise TypeError("Column 'mentions' has dtype object")
+
+    monkeypatch.setattr(pipeline.cli, "_cmd_stages", broken)
+    assert main(["stages"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: unexpected TypeError: Column 'mentions' has dtype object")
+    assert "--debug" in err and len(err.splitlines()) == 1
+    with pytest.raises(TypeError):
+        main(["stages", "--debug"])

@@ -234,6 +234,16 @@ def test_lda_option_also_separates_the_two_themes():
     assert [c.k for c in candidates] == [2]
 
 
+def _run_whole(tmp_path, corpus, nlp):
+    """Run every stage on a small corpus of groups g1 and g2; each must run."""
+    config = tmp_path / "c.toml"
+    config.write_text('compare = ["g1", "g2"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    results = Runner(STAGES, load_config(config), corpus, out, nlp=nlp).run()
+    assert [r.status for r in results] == ["ran"] * len(STAGES)
+    return out
+
+
 @pytest.mark.parametrize("first", [
     "the cat sat on the mat and it was warm.\n\nthen it slept for a while in the sun.\n",
     "\u2003\u00a0\u2003\n\u2002\n",  # a document of Unicode spaces only
@@ -243,11 +253,7 @@ def test_too_little_text_is_a_result_and_the_run_goes_on(tmp_path, nlp, first):
         "x": ("g1", first),
         "y": ("g2", "a dog ran in the park and barked at birds.\n\n"
                     "it was a nice day for a long walk.\n")})
-    config = tmp_path / "c.toml"
-    config.write_text('compare = ["g1", "g2"]\n', encoding="utf-8")
-    out = tmp_path / "out"
-    results = Runner(STAGES, load_config(config), corpus, out, nlp=nlp).run()
-    assert [r.status for r in results] == ["ran"] * len(STAGES)
+    out = _run_whole(tmp_path, corpus, nlp)
     topics = read_table(out / "tables" / "topics.csv")
     assert topics.empty and {"topic_id", "label", "term", "weight"} <= set(topics.columns)
     assert read_table(out / "tables" / "doc_topics.csv").empty
@@ -269,11 +275,7 @@ def test_a_corpus_that_names_nothing_runs_to_the_end(tmp_path, nlp):
         "y": ("g2", "a dog ran in the park and barked at birds.\n\n"
                     "the dog came home and slept on the warm rug by the fire.\n\n"
                     "the dog chased a ball across the grass and then rested.\n")})
-    config = tmp_path / "c.toml"
-    config.write_text('compare = ["g1", "g2"]\n', encoding="utf-8")
-    out = tmp_path / "out"
-    results = Runner(STAGES, load_config(config), corpus, out, nlp=nlp).run()
-    assert [r.status for r in results] == ["ran"] * len(STAGES)
+    out = _run_whole(tmp_path, corpus, nlp)
     assert read_table(out / "tables" / "entities.csv").empty
     assert (out / "figures" / "entity_networks.png").is_file()
     page = (out / "report.html").read_text(encoding="utf-8")
