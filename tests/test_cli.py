@@ -218,3 +218,14 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys)
     assert "--debug" in err and len(err.splitlines()) == 1
     with pytest.raises(TypeError):
         main(["stages", "--debug"])
+
+
+@pytest.mark.parametrize("inside", [".", "out", "sub/out"])
+def test_an_output_folder_inside_the_corpus_is_refused(tmp_path, capsys, inside):
+    corpus = copy_bundled(tmp_path / "corpus")
+    before = tree_hashes(corpus)
+    code = main(["run", "--corpus", str(corpus), "--out", str(corpus / inside), "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1
+    assert err.startswith("error: The output folder") and "inside the corpus folder" in err
+    assert tree_hashes(corpus) == before  # nothing written into the corpus

@@ -90,6 +90,15 @@ def frame_model_path(config: Config) -> Path | None:
     return path
 
 
+def check_out_dir(corpus_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is the corpus folder or inside it: a run must never
+    write into the corpus (an output such as findings.md could replace a document)."""
+    corpus, out = Path(corpus_dir).resolve(), Path(out_dir).resolve()
+    if out == corpus or corpus in out.parents:
+        raise StageError(f"The output folder {out_dir} is inside the corpus folder {corpus_dir}",
+                         fix="give an --out folder outside the corpus, e.g. --out outputs")
+
+
 class Runner:
     """Runs stages against one corpus folder, config and output folder."""
 
@@ -102,6 +111,7 @@ class Runner:
         self.config = config
         self.corpus_dir = Path(corpus_dir)
         self.out_dir = Path(out_dir)
+        check_out_dir(self.corpus_dir, self.out_dir)
         self._corpus: Corpus | None = None
         self._nlp = nlp
         self.model_load_seconds = 0.0
