@@ -25,8 +25,15 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import PipelineError
+from pipeline.nlp.docs import sentences_of
 from pipeline.stages.framing.evaluation import frame_scores
-from pipeline.stages.framing.frame_model import FORMAT, Features, FrameModel, feature_vector
+from pipeline.stages.framing.frame_model import (
+    FORMAT,
+    Features,
+    FrameModel,
+    feature_vector,
+    sentence_features,
+)
 
 
 @dataclass(frozen=True)
@@ -192,9 +199,6 @@ def card_markdown(model: FrameModel, n_top: int = 8) -> str:
 def features_of_sentences(docs, wanted: set[tuple[str, int]], cues, rules
                           ) -> dict[tuple[str, int], Features]:
     """The raw features of the parsed sentences named by (doc_id, sentence_id)."""
-    from pipeline.nlp.docs import sentences_of
-    from pipeline.stages.framing.frame_model import sentence_features
-
     out = {}
     for doc in docs:
         info = doc.user_data
