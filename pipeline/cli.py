@@ -141,6 +141,10 @@ def _cmd_stages(args: argparse.Namespace) -> int:
             print(f"    libraries: {', '.join(stage.libraries)}")
         if stage.data:
             print(f"    data files: {', '.join(stage.data)}")
+    incomplete = Path(args.out) / "INCOMPLETE.txt"
+    if incomplete.is_file():
+        print(f"\nThe last run in {args.out} did not finish ({incomplete}):\n"
+              + incomplete.read_text(encoding="utf-8", errors="replace").rstrip())
     return 0
 
 
@@ -358,12 +362,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as err:
         if args.debug:
             raise
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {err}{_partial(err, ' Before it, ')}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         if args.debug:
             raise
-        print("interrupted: earlier outputs are unchanged", file=sys.stderr)
+        print(f"interrupted: {_partial(err) or 'earlier outputs are unchanged'}",
+              file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head` and the like, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -371,7 +376,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug of ours: still one line, and outputs stay as they were
         if args.debug:
             raise
+        outputs = _partial(err) or "earlier outputs are unchanged"
         print(f"error: unexpected {type(err).__name__}: {err}. This is a bug of the pipeline; "
-              "earlier outputs are unchanged. Fix: rerun with --debug for the traceback and "
-              "report it", file=sys.stderr)
+              f"{outputs}. Fix: rerun with --debug for the traceback and report it",
+              file=sys.stderr)
         return 1
+
+
+def _partial(err: BaseException, lead: str = "") -> str:
+    """The runner's note on which stages of an interrupted run wrote new outputs, or ""."""
+    note = getattr(err, "partial_outputs", "")
+    return f"{lead}{note}" if note else ""

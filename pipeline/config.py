@@ -59,6 +59,13 @@ def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:
     return patterns
 
 
+def _some_parts(parts: tuple[str, ...]) -> tuple[str, ...]:
+    if not parts:
+        raise ValueError("must name at least one part (else there is nothing to analyse): "
+                         + ", ".join(SEGMENT_PARTS))
+    return _parts(parts)
+
+
 def _parts(parts: tuple[str, ...]) -> tuple[str, ...]:
     if not set(parts) <= set(SEGMENT_PARTS):
         raise ValueError("may only name the parts " + ", ".join(SEGMENT_PARTS))
@@ -83,6 +90,7 @@ def _pair(lo: int, hi: int | None = None):
 Strings = tuple[str, ...]
 Patterns = Annotated[Strings, AfterValidator(_regexes)]
 Parts = Annotated[Strings, AfterValidator(_parts)]
+SomeParts = Annotated[Strings, AfterValidator(_some_parts)]
 PosTags = Annotated[Strings, AfterValidator(_pos_tags)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[int, Field(ge=1)]
@@ -144,14 +152,15 @@ class IngestSettings(Section):
     reply_reference_patterns: Patterns
     reply_opener_patterns: Patterns
     reply_signoff_patterns: Patterns
+    max_segment_chars: Annotated[int, Field(ge=1000, le=1_000_000)]
 
 
 class ParseSettings(Section):
     """Which parts are parsed, and how repeated sentences are treated."""
 
     section: ClassVar[str] = "parse"
-    parts: Parts
-    body_parts: Parts
+    parts: SomeParts
+    body_parts: SomeParts
     keep_duplicates: bool
     near_duplicate_threshold: Fraction
     near_duplicate_min_words: Positive
@@ -174,7 +183,7 @@ class TopicSettings(Section):
     """What a topic unit and a term are, and how the number of topics is chosen."""
 
     section: ClassVar[str] = "topics"
-    unit_parts: Parts
+    unit_parts: SomeParts
     pos: PosTags
     ngram_range: Annotated[tuple[int, ...], _pair(1, 4)]
     noun_phrases: bool
@@ -389,11 +398,20 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"Config file not found: {path}", fix="check the path given to --config"
         ) from None
+    except IsADirectoryError:
+        raise ConfigError(f"Config path is a folder, not a file: {path}",
+                          fix="give --config the path of a .toml file") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"Config file is not UTF-8 (byte offset {err.start})", where=str(path),
+                          fix="save the config file as UTF-8") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(
             f"Config file is not valid TOML: {err}", where=str(path),
             fix="correct the TOML syntax at the line named",
         ) from None
+    except OSError as err:
+        raise ConfigError(f"Cannot read the config file {path}: {err.strerror or err}",
+                          fix="give --config the path of a readable .toml file") from None
 
 
 def load_config(path: str | Path | None = None) -> Config:

@@ -47,7 +47,18 @@ class PipelineError(Exception):
         text = parts[0]
         for part in parts[1:]:
             text += (" " if text.endswith((".", "?", "!")) else ". ") + part
-        return text
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with line breaks and other control characters written as escapes, so a
+    message that quotes a user's value (a path, a doc_id) stays one line.
+
+    >>> one_line("Document file not found: a\nb.txt")
+    'Document file not found: a\\nb.txt'
+    """
+    return "".join(ch if ch.isprintable() or ch == " " else
+                   ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class ConfigError(PipelineError):

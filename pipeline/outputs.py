@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -130,4 +131,9 @@ def load_outputs(folder: str | Path = "outputs") -> Outputs:
         raise StageError(f"No finished run in {folder} (run.json missing)",
                          fix="run the pipeline first: python -m pipeline run --out "
                              f"{folder}")
+    incomplete = folder / "INCOMPLETE.txt"
+    if incomplete.is_file():
+        warnings.warn(f"The last run in {folder} did not finish: its tables mix new and earlier "
+                      f"outputs ({incomplete} says which stages finished); run the pipeline "
+                      "again to finish it", stacklevel=2)
     return Outputs(folder)

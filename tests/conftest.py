@@ -39,6 +39,17 @@ def bundled_run(tmp_path_factory, nlp):
     return out
 
 
+@pytest.fixture
+def logs(caplog, monkeypatch):
+    """caplog that sees the pipeline's INFO lines even after a CLI test has run (``main``
+    points the "pipeline" logger at stderr and stops it propagating)."""
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("pipeline"), "propagate", True)
+    caplog.set_level(logging.INFO, logger="pipeline")
+    return caplog
+
+
 def original_text(doc_id: str) -> str:
     """The decoded text of a bundled document, read straight from corpus/."""
     from pipeline.corpus.manifest import load_corpus
@@ -90,3 +101,12 @@ def rerun_matches(bundled_run: Path, tmp_path: Path, nlp, stage: str, tables) ->
     return [name for name in tables
             if (out / "tables" / f"{name}.csv").read_bytes()
             != (bundled_run / "tables" / f"{name}.csv").read_bytes()]
+
+
+# Property tests (hypothesis): the same examples on every run and machine, no example
+# database written into the clone, no per-example deadline (CI machines vary in speed).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("pipeline", derandomize=True, database=None,
+                                      deadline=None, print_blob=True)
+_hypothesis_settings.load_profile("pipeline")

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import markupsafe
 import pytest
 
 from pipeline.cli import COMMANDS, build_parser, main
@@ -93,7 +94,7 @@ def test_locked_output_folder_is_refused(tmp_path, bundled_run, capsys):
     with output_lock(out):
         code = main(["run", "--corpus", str(REPO / "corpus"), "--out", str(out)])
     assert code == 1
-    assert "Another run is writing to" in capsys.readouterr().err
+    assert re.search(r"Another run \(process \d+\) is writing to", capsys.readouterr().err)
 
 
 def test_stages_command_lists_status(tmp_path, bundled_run, capsys):
@@ -229,3 +230,120 @@ def test_an_output_folder_inside_the_corpus_is_refused(tmp_path, capsys, inside)
     assert code == 1 and len(err.splitlines()) == 1
     assert err.startswith("error: The output folder") and "inside the corpus folder" in err
     assert tree_hashes(corpus) == before  # nothing written into the corpus
+
+
+# --- found late, refused early: nothing is written before everything a run needs is checked
+
+def _lexicon_aliases_a_number(corpus, tmp_path):
+    (corpus / "entities.toml").write_text('[[entity]]\ncanonical = "X"\nlabel = "ORG"\n'
+                                          'aliases = 5\n', encoding="utf-8")
+
+
+def _no_such_pipeline(corpus, tmp_path):
+    (tmp_path / "c.toml").write_text('[model]\nname = "en_core_web_nosuch"\n', encoding="utf-8")
+    return ["--config", str(tmp_path / "c.toml")]
+
+
+def _frame_model_not_json(corpus, tmp_path):
+    (tmp_path / "m.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "c.toml").write_text('[framing]\nframe_model = "m.json"\n', encoding="utf-8")
+    return ["--config", str(tmp_path / "c.toml")]
+
+
+def _config_is_a_folder(corpus, tmp_path):
+    (tmp_path / "cfg").mkdir()
+    return ["--config", str(tmp_path / "cfg")]
+
+
+def _config_not_utf8(corpus, tmp_path):
+    (tmp_path / "c.toml").write_bytes(b"[topics]\nmethod = \"caf\xe9\"\n")
+    return ["--config", str(tmp_path / "c.toml")]
+
+
+LATE_INPUTS = {
+    "corpus lexicon with a wrong type": (_lexicon_aliases_a_number,
+                                         r"lexicon file .*entities.toml.*'aliases' must be a "
+                                         r"list of strings, got 5"),
+    "spaCy pipeline not installed": (_no_such_pipeline,
+                                     r"spaCy pipeline 'en_core_web_nosuch' is not installed"),
+    "frame model not JSON": (_frame_model_not_json, r"Cannot read the model file .*m.json"),
+    "config is a folder": (_config_is_a_folder, r"Config path is a folder, not a file: .*cfg"),
+    "config not UTF-8": (_config_not_utf8, r"Config file is not UTF-8 \(byte offset 22\)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LATE_INPUTS))
+def test_an_input_a_late_stage_needs_is_refused_before_the_first_write(case, tmp_path, capsys):
+    damage, message = LATE_INPUTS[case]
+    corpus = copy_bundled(tmp_path / "corpus")
+    extra = damage(corpus, tmp_path) or []
+    out = tmp_path / "fresh"
+    code = main(["run", "--corpus", str(corpus), "--out", str(out), *extra])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and err[-1].startswith("error: ") and "Traceback" not in "\n".join(err)
+    assert re.search(message, err[-1]), err[-1]
+    assert not out.exists()  # no lock, no segments.csv, no state.json
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"file": "a.txt", "start": 0', r"Gold line 2 is not a mention: not JSON"),
+    ('{"file": "a.txt", "start": "0", "end": 5, "label": "GPE"}',
+     r"Gold line 2 is not a mention: 'start' is not a character offset: '0'"),
+    ('{"file": "a.txt", "start": 9, "end": 5, "label": "GPE"}',
+     r"Gold line 2 is not a mention: start 9 is not before end 5"),
+    ('{"file": 7, "start": 0, "end": 5, "label": "GPE"}',
+     r"Gold line 2 is not a mention: 'file' is not a file name"),
+    ('[0, 5, "GPE"]', r"Gold line 2 is not a mention: not a JSON object"),
+    ('{"file": "a.txt", "start": 0, "end": 5}', r"Gold line 2 is not a mention: no 'label'"),
+])
+def test_a_malformed_gold_line_is_one_error_naming_the_line(tmp_path, bundled_run, capsys,
+                                                             line, message):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"file": "a.txt", "start": 0, "end": 5, "label": "GPE"}\n' + line + "\n",
+                    encoding="utf-8")
+    before = tree_hashes(bundled_run)
+    code = main(["evaluate-entities", str(gold), "--out", str(bundled_run)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and re.search(message, err[0]), err
+    assert tree_hashes(bundled_run) == before  # no evaluation written
+
+
+def test_gold_files_that_are_folders_or_not_utf8_are_one_error(tmp_path, bundled_run, capsys):
+    (tmp_path / "g").mkdir()
+    (tmp_path / "bad.jsonl").write_bytes(b'{"file": "caf\xe9.txt"}\n')
+    for gold, message in [(tmp_path / "g", "Gold file is a folder"),
+                          (tmp_path / "bad.jsonl", "Gold file is not UTF-8 (byte offset 13)")]:
+        for command in ("evaluate-entities", "evaluate-frames"):
+            assert main([command, str(gold), "--out", str(bundled_run)]) == 1
+            err = capsys.readouterr().err.strip()
+            assert err.startswith(f"error: {message}") and "\n" not in err, err
+
+
+def test_odd_doc_ids_survive_into_the_findings_and_the_report(tmp_path, nlp):
+    # ' | ', ':' and ',' once broke the evidence strings; now evidence is JSON
+    corpus = copy_bundled(tmp_path / "corpus")
+    manifest = corpus / "manifest.toml"
+    odd = 'op-ed | FM: visit, 2023 "Tokyo"'
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        'doc_id = "oped-fm-visit-2023"', f"doc_id = '{odd}'"), encoding="utf-8")
+    out = tmp_path / "out"
+    from pipeline.config import load_config
+    from pipeline.engine.runner import Runner
+    from pipeline.nlp.evidence import evidence_cell, evidence_spans
+    from pipeline.outputs import load_outputs
+    from pipeline.stages import STAGES
+
+    Runner(STAGES, load_config(), corpus, out, nlp=nlp).run()
+    outputs = load_outputs(out)
+    summary = outputs.framing_summary
+    spans = [s for cell in summary.evidence for s in evidence_spans(cell)]
+    assert {d for d, _, _ in spans} == {odd, "overview-pakistan-japan"}
+    text = (corpus / "004_72c9212a15cf79df.txt").read_text(encoding="utf-8")
+    odd_spans = [(a, b) for d, a, b in spans if d == odd]
+    assert odd_spans and all(0 <= a < b <= len(text) for a, b in odd_spans)
+    for doc_id, start, end in spans:
+        if doc_id == odd:
+            cell = evidence_cell([(doc_id, start, end)])
+            assert outputs.evidence(cell) == [(odd, start, end, text[start:end])]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{markupsafe.escape(odd)}, characters" in page

@@ -1,8 +1,11 @@
 import hashlib
+import json
 import shutil
 import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import CorpusSettings
 from pipeline.corpus.manifest import check_compare, load_corpus
@@ -94,6 +97,18 @@ def test_bom_is_tolerated_and_dropped(tmp_path):
         '[[documents]]\ndoc_id = "a"\npath = "../outside.txt"\ngroup = "x"\n'),
      r"Manifest path '../outside.txt' leaves the corpus folder"),
     (lambda r: (r / "manifest.toml").unlink(), r"No manifest in corpus folder"),
+    # a NUL deep inside a file is found too, not only in its first 8 KiB
+    (lambda r: (r / "a.txt").write_bytes(b"Japan and Pakistan. " * 500 + b"\x00 rest"),
+     r"Binary file, not text: .*a.txt \(NUL byte at offset 10000\)"),
+    (lambda r: (r / "manifest.toml").write_text(
+        '[[documents]]\ndoc_id = "a"\npath = "a\\u0000.txt"\ngroup = "x"\n'),
+     r"Manifest path 'a\\x00.txt' contains a NUL character .*entry 1"),
+    (lambda r: _csv(r, "doc_id,path,group,group\na,a.txt,x,y\nb,b.txt,y,x\n"),
+     r"Manifest has 2 columns named 'group' .*manifest.csv, line 1"),
+    (lambda r: _csv(r, "doc_id,path,group\na,a.txt,x\nb,b.txt,y,Beta, the second\n"),
+     r"Manifest line has 5 cells but the header names 3 columns .*line 3.*quote cells"),
+    (lambda r: _csv(r, "doc_id,path,group\na,a\x00.txt,x\n"),
+     r"Manifest path 'a\\x00.txt' contains a NUL character .*line 2"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path, damage, message):
     root = write_corpus(tmp_path / "c", {"a": ("x", "Alpha text."), "b": ("y", "Beta text.")})
@@ -102,6 +117,23 @@ def test_bad_input_is_one_clear_error(tmp_path, damage, message):
     with pytest.raises(CorpusError, match=message) as err:
         load_corpus(root, CorpusSettings())
     assert "\n" not in str(err.value) and "Fix:" in str(err.value)
+
+
+def _csv(root, text):
+    (root / "manifest.toml").unlink()
+    (root / "manifest.csv").write_text(text, encoding="utf-8")
+
+
+def test_a_csv_manifest_cell_of_any_length_is_read(tmp_path):
+    # the csv module stops at 131,072 characters a field unless told otherwise
+    root = write_corpus(tmp_path / "c", {"a": ("x", "Alpha text."), "b": ("y", "Beta text.")})
+    notes = "A long note about the source. " * 6000  # 180,000 characters
+    _csv(root, f'doc_id,path,group,notes\na,a.txt,x,"{notes}"\n\nb,b.txt,y,short\n')
+    corpus = load_corpus(root, CorpusSettings())
+    assert [len(d.notes) for d in corpus.documents] == [len(notes.strip()), 5]
+    import csv
+
+    assert csv.field_size_limit() == 131072  # the process-wide limit is left as it was
 
 
 def test_unknown_group_and_group_without_documents(tmp_path):
@@ -114,3 +146,48 @@ def test_unknown_group_and_group_without_documents(tmp_path):
     corpus = load_corpus(root, CorpusSettings())
     with pytest.raises(CorpusError, match="Group 'analysis' in compare has no documents"):
         check_compare(corpus, ["overview", "analysis"])
+
+
+# --- the corpus reader on random manifests (hypothesis) -------------------------------
+
+_FIELD = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+
+
+@given(st.lists(st.tuples(_FIELD, _FIELD, _FIELD, _FIELD), min_size=1, max_size=6),
+       st.booleans(), st.sampled_from(["\n", "\r\n", "\r"]))
+@settings(max_examples=200)
+def test_any_manifest_is_read_exactly_or_refused_in_one_line(tmp_path_factory, rows, as_csv,
+                                                             newline):
+    import csv
+    import io
+
+    root = tmp_path_factory.mktemp("m")
+    for name in ("a.txt", "b.txt"):
+        (root / name).write_text(f"Text of {name}.", encoding="utf-8")
+    # half the paths name real files, so some manifests are valid
+    entries = [(doc_id, "a.txt" if path == "" else "b.txt" if path == "b" else path, group,
+                title) for doc_id, path, group, title in rows]
+    if as_csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator=newline)
+        writer.writerow(["doc_id", "path", "group", "title"])
+        writer.writerows(entries)
+        (root / "manifest.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    else:
+        def q(v):  # a TOML basic string: JSON's escapes are TOML's for these characters
+            return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
+        text = "".join(f"[[documents]]\ndoc_id = {q(d)}\npath = {q(p)}\ngroup = {q(g)}\n"
+                       f"title = {q(t)}\n" for d, p, g, t in entries)
+        (root / "manifest.toml").write_text(text, encoding="utf-8")
+    try:
+        corpus = load_corpus(root, CorpusSettings())
+    except CorpusError as err:
+        assert "\n" not in str(err) and "Fix:" in str(err)
+        return
+    # read: each document is the entry it came from, with the file's text
+    by_id = {d.doc_id: d for d in corpus.documents}
+    assert len(by_id) == len(entries)
+    for doc_id, path, group, title in entries:
+        doc = by_id[doc_id.strip()]
+        assert (doc.path, doc.group, doc.title) == (path.strip(), group.strip(), title.strip())
+        assert doc.text == (root / doc.path).read_text(encoding="utf-8")

@@ -1,10 +1,12 @@
 """The whole pipeline on the bundled corpus, checked against the text itself."""
 
 import shutil
+import textwrap
 
 import pandas as pd
 
 from pipeline.config import load_config
+from pipeline.corpus.manifest import load_corpus
 from pipeline.engine.catalog import read_table
 from pipeline.engine.runner import Runner
 from pipeline.stages import STAGES
@@ -161,3 +163,34 @@ def test_every_output_and_column_is_documented(bundled_run):
                                  if line.startswith("| "))
                 for column in read_table(bundled_run / name).columns:
                     assert column in cells, (name, column)
+
+
+def _hard_wrapped(text: str, end: str) -> str:
+    """``text`` with every paragraph wrapped at 60 columns, lines ended by ``end``."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    return (end * 2).join(end.join(textwrap.wrap(p, 60)) for p in paragraphs) + end
+
+
+def test_hard_wrapped_paragraphs_read_the_same_with_any_line_ending(tmp_path, nlp):
+    # lone CR line ends once split rows of segments.csv (131 sentences instead of 261)
+    # and the report crashed; every line ending now gives the same sentences
+    counts = {}
+    for name, end in [("lf", "\n"), ("cr", "\r")]:  # CRLF: tests/test_ingest.py
+        corpus = copy_bundled(tmp_path / name)
+        manifest = corpus / "manifest.toml"
+        manifest.write_text("\n".join(line for line in manifest.read_text().splitlines()
+                                      if not line.startswith("sha256")), encoding="utf-8")
+        for path in corpus.glob("*.txt"):
+            path.write_bytes(_hard_wrapped(path.read_text(encoding="utf-8"), end).encode())
+        out = tmp_path / f"out-{name}"
+        Runner(STAGES, load_config(), corpus, out, nlp=nlp).run()
+        segments = read_table(out / "tables" / "segments.csv")
+        sentences = read_table(out / "tables" / "sentences.csv")
+        texts = {d.doc_id: d.text for d in load_corpus(corpus, load_config().corpus).documents}
+        for row in segments.itertuples():  # every row read back whole, offsets exact
+            assert texts[row.doc_id][row.start_char:row.end_char] == row.text
+        counts[name] = (len(segments), len(sentences),
+                        int(sentences["text"].str.replace(r"\s", "", regex=True).str.len().sum()))
+        assert (out / "report.html").is_file()
+    assert counts["cr"] == counts["lf"]
+    assert counts["lf"][1] > 90  # sentences

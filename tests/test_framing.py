@@ -1,6 +1,6 @@
 """The framing stage on the bundled corpus and on small corpora written here."""
 
-import re
+import json
 import shutil
 
 import pytest
@@ -56,9 +56,8 @@ def test_every_finding_points_at_sentences_of_the_group_it_speaks_of(bundled_run
         assert row.finding.endswith(".")
         if row.measure == "distinctive term" or not row.evidence:
             continue
-        for item in row.evidence.split(" | "):
-            doc_id, start, end = re.fullmatch(r"(.+):(\d+)-(\d+)", item).groups()
-            assert (doc_id, int(start), int(end)) in spans, (row.measure, item)
+        for doc_id, start, end in json.loads(row.evidence):
+            assert (doc_id, start, end) in spans, (row.measure, doc_id, start, end)
 
 
 def test_third_countries_are_named_by_the_oped_only(bundled_run):
@@ -269,9 +268,9 @@ def test_headings_are_reported_apart_and_counted_in_no_rate(headed, nlp, tmp_pat
         {"overview": 3, "op-ed": 2}
     assert (table(out, "tone").scope == "heading").sum() == len(HEADINGS)
     summary = table(out, "framing_summary")
-    heading_spans = {f"{r.doc_id}:{r.start_char}-{r.end_char}" for r in headlines.itertuples()}
+    heading_spans = {(r.doc_id, r.start_char, r.end_char) for r in headlines.itertuples()}
     for evidence in summary.evidence.dropna():
-        assert not set(evidence.split(" | ")) & heading_spans
+        assert not {tuple(span) for span in json.loads(evidence)} & heading_spans
     keyness = table(out, "keyness")
     assert "concern" not in set(keyness.term)  # a word of a heading only
     # heading_parts = [] counts them as body sentences again

@@ -1,5 +1,9 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import load_config
 from pipeline.corpus.manifest import load_corpus
-from pipeline.stages.ingest.segments import ingest_corpus, segment_document
+from pipeline.stages.ingest.segments import Segment, ingest_corpus, segment_document, split_long
 
 from .conftest import CORPUS, OPED, OVERVIEW
 
@@ -190,3 +194,72 @@ def test_comments_start_in_the_manifest_by_pattern_or_line(tmp_path, config):
         assert len(comments) == expected
         assert set(comments.comment_cue) == {"manifest comments_start"}
         assert comments.text.iloc[0] == "Exports will not grow."
+
+
+# --- properties (hypothesis): any text, any line ending -------------------------------
+
+_LINE_ENDS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85", "\n\n", "\r\r"]
+_LINE = st.one_of(
+    st.text(max_size=60),  # any Unicode, controls and spaces included
+    st.sampled_from(["", "   ", "\u00a0\u2003", "Trade Ties", "• aid to Pakistan", "1) first",
+                     "By Staff Writer", "Share this article", "Leave a Reply",
+                     "3 thoughts on “Ties”", "Label: Japan buys textiles.", "?", "*"]),
+    st.text(alphabet="ab .", min_size=200, max_size=3000),  # very long lines
+)
+_DOCUMENT = st.lists(st.tuples(_LINE, st.sampled_from(_LINE_ENDS)), max_size=25).map(
+    lambda pairs: "".join(line + end for line, end in pairs))
+
+
+def _check_segments(text, segments, limit=None):
+    previous_end = 0
+    for seg in segments:
+        assert text[seg.start_char:seg.end_char] == seg.text  # offsets round-trip
+        assert seg.text and seg.text == seg.text.strip() or seg.part == "comment"
+        assert seg.start_char >= previous_end  # in reading order, never overlapping
+        previous_end = seg.end_char
+        if limit:
+            assert len(seg.text) <= limit
+
+
+@given(_DOCUMENT)
+@settings(max_examples=300)
+def test_any_text_segments_without_overlap_and_offsets_round_trip(text):
+    config = load_config()
+    _check_segments(text, segment_document(text, config.ingest))
+
+
+@given(_DOCUMENT, st.integers(min_value=1, max_value=len(_LINE_ENDS)))
+@settings(max_examples=100)
+def test_comments_start_anywhere_keeps_the_invariants(text, cut):
+    config = load_config()
+    _check_segments(text, segment_document(text, config.ingest, len(text) * cut // 11))
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=400).map(str.strip)
+       .filter(bool), st.integers(min_value=5, max_value=60))
+@settings(max_examples=200)
+def test_a_long_segment_is_cut_into_pieces_that_cover_it(text, limit):
+    seg = Segment("paragraph", 7, 7 + len(text), text)
+    pieces = split_long(seg, limit)
+    source = " " * 7 + text
+    _check_segments(source, pieces, limit)
+    # nothing but white space is lost between pieces
+    gaps = [source[a.end_char:b.start_char] for a, b in zip(pieces, pieces[1:], strict=False)]
+    assert all(not gap.strip() for gap in gaps)
+    assert pieces[0].start_char == 7 and pieces[-1].end_char == 7 + len(text)
+
+
+def test_a_long_paragraph_is_cut_at_sentence_ends_before_the_limit():
+    sentence = "Japan and Pakistan signed a new trade agreement on Monday. "
+    text = "Ties\n\n" + sentence * 40 + "\n"  # one paragraph of 2,360 characters
+    config = load_config()
+    settings = config.ingest.model_copy(update={"max_segment_chars": 1000})
+    paragraphs = [s for s in segment_document(text, settings) if s.part == "paragraph"]
+    assert len(paragraphs) == 3  # 16 + 16 + 8 sentences
+    assert all(p.text.endswith("on Monday.") and p.text.startswith("Japan") for p in paragraphs)
+    assert [len(p.text) for p in paragraphs] == [len(sentence) * 16 - 1] * 2 + \
+        [len(sentence) * 8 - 1]
+    _check_segments(text, paragraphs, 1000)
+    # one endless word is cut hard at the limit
+    pieces = split_long(Segment("paragraph", 0, 2500, "x" * 2500), 1000)
+    assert [len(p.text) for p in pieces] == [1000, 1000, 500]

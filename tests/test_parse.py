@@ -1,4 +1,8 @@
+import re
+
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import ModelSettings, ParseSettings
 from pipeline.corpus.manifest import load_corpus
@@ -198,3 +202,48 @@ def test_parsed_docs_reader_gives_the_user_data_spacy_gives(tmp_path, nlp):
     assert [d.user_data for d in ours] == [d.user_data for d in theirs]
     assert ours[1].user_data[("._.", "score", None, None)] == 0.5
     assert [d.text for d in ours] == [d.text for d in theirs]
+
+
+def _all_pairs(texts, classes, settings):
+    """The repeated-sentence rule as first written: every sentence against every earlier one
+    (quadratic; the reference the indexed version must agree with)."""
+    def key(t):
+        t = t.lower().replace("’", "'").replace("‘", "'")
+        return " ".join(re.sub(r"[^\w\s]", " ", t).split())
+
+    keys = [key(t) for t in texts]
+    grams = [set(zip(k.split(), k.split()[1:], strict=False)) for k in keys]
+    result, first = [], {}
+    for i, k in enumerate(keys):
+        found = first.get((classes[i], k)) if k else None
+        if found is None and len(k.split()) >= settings.near_duplicate_min_words:
+            for j in range(i):
+                a, b = grams[i], grams[j]
+                if classes[j] != classes[i] or result[j] is not None or not a or not b \
+                        or len(keys[j].split()) < settings.near_duplicate_min_words:
+                    continue
+                if min(len(a), len(b)) / max(len(a), len(b)) < settings.near_duplicate_threshold:
+                    continue
+                if len(a & b) / len(a | b) >= settings.near_duplicate_threshold:
+                    found = j
+                    break
+        result.append(found)
+        if k:
+            first.setdefault((classes[i], k), i)
+    return result
+
+
+_WORDS = st.sampled_from("japan pakistan trade aid the of a minister said visit talks".split())
+_SENTENCE = st.lists(_WORDS, max_size=14).map(" ".join).flatmap(
+    lambda s: st.sampled_from([s, s + ".", s.upper() + "!", f"“{s}”"]))
+
+
+@given(st.lists(st.tuples(_SENTENCE, st.sampled_from("bc")), max_size=30),
+       st.sampled_from([0.0, 0.3, 0.5, 0.8, 0.9, 1.0]), st.integers(1, 6))
+@settings(max_examples=400)
+def test_indexed_repeat_finding_marks_what_comparing_all_pairs_marks(rows, threshold,
+                                                                     min_words):
+    texts, classes = [t for t, _ in rows], [c for _, c in rows]
+    settings_ = ParseSettings(near_duplicate_threshold=threshold,
+                              near_duplicate_min_words=min_words)
+    assert mark_duplicates(texts, classes, settings_) == _all_pairs(texts, classes, settings_)

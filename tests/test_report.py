@@ -1,5 +1,6 @@
 """The HTML report: contents from the tables, and a real render in headless Chromium."""
 
+import json
 import os
 import re
 import shutil
@@ -116,8 +117,7 @@ def test_report_is_self_contained_and_filled_from_the_tables(bundled_run):
     first = summary.iloc[0]
     assert first.finding.replace("'", "&#39;") in page
     # its evidence sentence is quoted, with its offsets
-    doc_id, span = first.evidence.split(" | ")[0].rsplit(":", 1)
-    start, end = (int(x) for x in span.split("-"))
+    doc_id, start, end = json.loads(first.evidence)[0]
     sentence = original_text(doc_id)[start:end]
     assert f"{doc_id}, characters {start}–{end}" in page
     plain = re.sub(r"</?mark>", "", page)
@@ -219,3 +219,20 @@ def test_vocabulary_section_says_which_side_has_distinctive_words(bundled_run):
                      html)
     # the term's sentences are found through terms.csv, names included
     assert "“bilawal bhutto zardari”: distinctive of the op-ed" in html
+
+
+def test_a_corpus_with_no_body_text_to_compare_still_gets_a_report(tmp_path, nlp):
+    # only the reader comments are parsed: no article sentence, no measure, yet every
+    # stage runs, the tables are written with their columns and the page says why
+    config = tmp_path / "c.toml"
+    config.write_text('[parse]\nparts = ["comment"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    results = Runner(STAGES, load_config(config), REPO / "corpus", out, nlp=nlp).run()
+    assert [r.status for r in results] == ["ran"] * len(STAGES)
+    summary = read_table(out / "tables" / "framing_summary.csv")
+    assert summary.empty and "evidence" in summary.columns
+    assert read_table(out / "tables" / "keyterms.csv").empty
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "No difference between the groups could be measured" in page
+    assert "No topic model for this corpus" in page
+    assert (out / "figures" / "key_terms.png").is_file()

@@ -91,8 +91,10 @@ def find_manifest(root: Path, settings: CorpusSettings) -> Path:
     )
 
 
-def _manifest_rows(manifest: Path
-                   ) -> tuple[list[dict[str, str]], dict[str, str], tuple[str, ...]]:
+def _manifest_rows(manifest: Path) -> tuple[list[dict[str, str]], list[str], dict[str, str],
+                                           tuple[str, ...]]:
+    """The manifest's entries, where each stands (CSV: its line; TOML: entry number), the
+    group descriptions and the sides."""
     raw = manifest.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -102,8 +104,9 @@ def _manifest_rows(manifest: Path
             fix="save the manifest as UTF-8",
         ) from None
     if manifest.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        return [dict(row) for row in reader], {}, ()
+        numbered = _csv_rows(text, manifest)
+        return ([row for _, row in numbered], [f"{manifest}, line {n}" for n, _ in numbered],
+                {}, ())
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -129,7 +132,51 @@ def _manifest_rows(manifest: Path
                           fix='write sides = ["Japan", "Pakistan"] (canonical names from '
                               'entities.csv), or leave it out to let the framing stage infer them')
     rows = [{k: "" if v is None else str(v) for k, v in d.items()} for d in docs]
-    return rows, {str(k): str(v) for k, v in groups.items()}, tuple(sides)
+    return (rows, [f"{manifest}, entry {n}" for n in range(1, len(rows) + 1)],
+            {str(k): str(v) for k, v in groups.items()}, tuple(sides))
+
+
+def _csv_rows(text: str, manifest: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV manifest as dicts, each with the line it starts on.
+
+    One clear error for a repeated column name, a row with more cells than the
+    header or a malformed line; cells of any length are read (the csv module's own
+    limit, 131,072 characters, is lifted while the manifest is read)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        numbered = []
+        for cells in reader:
+            numbered.append((reader.line_num, cells))
+    except csv.Error as err:
+        raise CorpusError(f"Manifest is not valid CSV: {err}",
+                          where=f"{manifest}, line {reader.line_num}",
+                          fix="save it as comma-separated values with a header line") from None
+    finally:
+        csv.field_size_limit(limit)
+    if not numbered:
+        return []
+    header = [h.strip() for h in numbered[0][1]]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise CorpusError(f"Manifest has {header.count(repeated[0])} columns named "
+                          f"'{repeated[0]}'", where=f"{manifest}, line 1",
+                          fix="give each column its own name (only one may hold the groups)")
+    rows = []
+    previous_end = numbered[0][0]
+    for end, cells in numbered[1:]:
+        number, previous_end = previous_end + 1, end
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        if len(cells) > len(header):
+            raise CorpusError(f"Manifest line has {len(cells)} cells but the header names "
+                              f"{len(header)} columns", where=f"{manifest}, line {number}",
+                              fix="quote cells that contain a comma, or add the missing "
+                                  "column names to the header")
+        rows.append((number, dict(zip(header, [*cells, *[""] * (len(header) - len(cells))],
+                                      strict=True))))
+    return rows
 
 
 def decode_text(raw: bytes, where: str) -> str:
@@ -137,7 +184,7 @@ def decode_text(raw: bytes, where: str) -> str:
     if not raw.strip():
         raise CorpusError(f"Empty document file: {where}",
                           fix="remove it from the manifest or give it text")
-    nul = raw.find(b"\x00", 0, 8192)
+    nul = raw.find(b"\x00")
     if nul >= 0:
         raise CorpusError(
             f"Binary file, not text: {where} (NUL byte at offset {nul})",
@@ -162,7 +209,7 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
     """
     root = Path(root)
     manifest = find_manifest(root, settings)
-    rows, group_descriptions, sides = _manifest_rows(manifest)
+    rows, places, group_descriptions, sides = _manifest_rows(manifest)
     if not rows:
         raise CorpusError("Manifest lists no documents", where=str(manifest),
                           fix="add one entry per text file")
@@ -180,10 +227,7 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
     root_resolved = root.resolve()
     seen: dict[str, int] = {}
     documents = []
-    is_csv = manifest.suffix.lower() == ".csv"
-    for number, row in enumerate(rows, start=1):
-        # CSV: line number in the file (line 1 is the header); TOML: entry number.
-        where = f"{manifest}, line {number + 1}" if is_csv else f"{manifest}, entry {number}"
+    for row, where in zip(rows, places, strict=True):
         doc_id = (row.get("doc_id") or "").strip()
         rel = (row.get("path") or "").strip()
         group = (row.get(column) or "").strip()
@@ -196,6 +240,9 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
                 fix=f"give each document its own doc_id (first used at {seen[doc_id]})",
             )
         seen[doc_id] = where.rsplit(", ", 1)[1]
+        if "\x00" in rel:
+            raise CorpusError(f"Manifest path {rel!r} contains a NUL character", where=where,
+                              fix="correct the path in the manifest (file names cannot hold NUL)")
         path = (root / rel).resolve()
         if not path.is_relative_to(root_resolved):
             raise CorpusError(

@@ -21,6 +21,7 @@ they were.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -44,7 +45,7 @@ CORPUS = "corpus"
 LEXICON_PREFIX = "lexicon:"
 MODEL_PREFIX = "model:"
 KINDS = {".csv": "table", ".json": "json", ".spacy": "docs", ".png": "figure", ".md": "text",
-         ".html": "text"}
+         ".html": "text", ".txt": "text"}
 # Columns that always hold text, even when every value looks like a number.
 TEXT_COLUMNS = {"doc_id", "text", "path", "group", "title", "part", "lemma", "pos", "tag", "dep",
                 "source", "date", "notes", "term", "label", "canonical", "refers_to", "kind",
@@ -84,13 +85,42 @@ def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV table written by the catalog, keeping text columns as text."""
     header = pd.read_csv(path, nrows=0).columns
     dtypes = {c: str for c in header if c in TEXT_COLUMNS}
-    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={
+    table = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={
         c: [""] for c in header if c not in TEXT_COLUMNS})
+    if table.empty:  # no rows to infer from: numbers stay numbers (nlargest, comparisons)
+        table = table.astype({c: float for c in header if c not in TEXT_COLUMNS})
+    return table
 
 
 def table_csv(df: pd.DataFrame, header: bool = True) -> str:
-    """The exact CSV text the catalog writes for ``df`` (deterministic)."""
-    return df.to_csv(index=False, header=header, lineterminator="\n")
+    """The exact CSV text the catalog writes for ``df`` (deterministic, row by row).
+
+    Rows are written with minimal quoting, except a row with a lone carriage return
+    in a text cell: Python's csv writer quotes a field only for the characters of
+    the line terminator (``\n`` here), so such a row is written with every text
+    field quoted, and it reads back as it was. Each row's text depends on that row
+    alone, so a table written in chunks is the same whatever the chunks.
+    """
+    odd = _has_carriage_return(df)
+    if not odd.any():
+        return df.to_csv(index=False, header=header, lineterminator="\n")
+    parts = [df.head(0).to_csv(index=False, lineterminator="\n")] if header else []
+    flags = odd.to_numpy()
+    starts = [0, *(i for i in range(1, len(flags)) if flags[i] != flags[i - 1])]
+    for start, end in zip(starts, [*starts[1:], len(flags)], strict=True):
+        parts.append(df.iloc[start:end].to_csv(
+            index=False, header=False, lineterminator="\n",
+            quoting=csv.QUOTE_NONNUMERIC if flags[start] else csv.QUOTE_MINIMAL))
+    return "".join(parts)
+
+
+def _has_carriage_return(df: pd.DataFrame) -> pd.Series:
+    found = pd.Series(False, index=df.index)
+    for column in df.columns:
+        values = df[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            found |= values.map(lambda v: isinstance(v, str) and "\r" in v).astype(bool)
+    return found
 
 
 def file_hash(path: Path) -> str:

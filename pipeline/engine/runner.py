@@ -11,13 +11,15 @@ through ``filelock``, so it works on every OS; a second run is refused).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import importlib.metadata
 import json
 import logging
+import os
 import platform
 import shlex
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ import spacy
 from pipeline.config import Config, settings_hash
 from pipeline.corpus.lexicons import PACKAGE_DATA
 from pipeline.corpus.manifest import Corpus, check_compare, load_corpus
-from pipeline.engine.catalog import Catalog, artifact_key, remove_debris
+from pipeline.engine.catalog import Catalog, artifact_key, artifact_kind, remove_debris
 from pipeline.engine.fingerprints import (
     changed,
     code_fingerprint,
@@ -38,12 +40,13 @@ from pipeline.engine.fingerprints import (
 from pipeline.engine.lock import output_lock
 from pipeline.engine.stage import Stage, StageResult, check_stages, find_stage, setting_keyword
 from pipeline.errors import ConfigError, StageError
-from pipeline.nlp.model import load_spacy_pipeline, pipeline_version
+from pipeline.nlp.model import check_pipeline_installed, load_spacy_pipeline, pipeline_version
 
 log = logging.getLogger(__name__)
 
 STATE_FILE = "cache/state.json"
 RUN_FILE = "run.json"
+INCOMPLETE_FILE = "INCOMPLETE.txt"
 
 
 def config_relative(config: Config, name: str) -> Path:
@@ -132,13 +135,24 @@ class Runner:
         return self._nlp
 
     def _state(self) -> dict[str, Any]:
+        """What each stage last ran with. The file is ours: when it is damaged (not
+        UTF-8 JSON, not an object, an entry of the wrong shape) that is said in one
+        line and the stages concerned simply run again."""
         path = self.out_dir / STATE_FILE
         if not path.is_file():
             return {}
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
+            state = json.loads(path.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            state = None
+        if not isinstance(state, dict):
+            log.warning("%s is damaged (not a JSON object): every stage runs again", STATE_FILE)
             return {}
+        good = {name: entry for name, entry in state.items() if _good_entry(entry)}
+        if len(good) < len(state):
+            log.warning("%s: the entries of %s are damaged: they run again", STATE_FILE,
+                        ", ".join(sorted(set(state) - set(good))))
+        return good
 
     def _save_state(self, state: dict[str, Any]) -> None:
         writer = self.catalog.writer(STATE_FILE)
@@ -231,7 +245,14 @@ class Runner:
 
     def run(self, *, only: str | None = None, start_from: str | None = None,
             force: bool = False, dry: bool = False) -> list[StageResult]:
-        """Run the selected stages; returns what happened to each."""
+        """Run the selected stages; returns what happened to each.
+
+        Everything a run needs is checked before its first write (corpus, settings,
+        lexicons, the frame model, the spaCy pipeline, the output folder). While
+        stages replace outputs, ``INCOMPLETE.txt`` in the output folder says which have
+        finished; the run removes it when it ends, so a folder that still has it after
+        a kill mixes new and earlier outputs until the next run finishes.
+        """
         selected = self._selected(only, start_from)
         forced = force or start_from is not None
         corpus = self.corpus()
@@ -239,35 +260,116 @@ class Runner:
         self._check_inputs_available(selected)
         if dry:
             return self._dry(selected, forced)
-        with output_lock(self.out_dir):
-            debris = remove_debris(self.out_dir)
-            if debris:
-                log.info("removed %d leftover(s) of an interrupted run: %s", len(debris),
-                         ", ".join(str(p.relative_to(self.out_dir)) for p in debris[:3]))
-            started = dt.datetime.now(dt.UTC)
-            state = self._state()
-            results = []
-            for number, i in enumerate(selected, start=1):
-                stage = self.stages[i]
-                prefix = f"[{number}/{len(selected)}] {stage.name}"
-                reason = "forced" if forced else self.why_run(stage, state)
-                if reason is None:
-                    log.info("%s: skipped (up to date)", prefix)
-                    results.append(StageResult(stage.name, "skipped", "up to date"))
-                    continue
-                log.info("%s: running (%s)", prefix, reason)
-                began = time.perf_counter()
-                self._execute(stage)
-                seconds = time.perf_counter() - began
-                state[stage.name] = {
-                    "key": self.stage_key(stage),
-                    "outputs": {n: self.catalog.fingerprint(n) for n in stage.outputs},
-                }
-                self._save_state(state)
-                log.info("%s: done in %.1f s", prefix, seconds)
-                results.append(StageResult(stage.name, "ran", reason, round(seconds, 3)))
-            self._write_run_record(results, started)
+        self._preflight(selected)
+        finished: list[str] = []
+        try:
+            with output_lock(self.out_dir):
+                results = self._run_locked(selected, forced, finished)
+        except OSError as err:
+            error = _os_error(err, self.out_dir)
+            if finished:
+                error.partial_outputs = self._partial_note(finished, selected)
+            raise error from err
+        except BaseException as err:
+            if finished:
+                err.partial_outputs = self._partial_note(finished, selected)
+            raise
         return results
+
+    def _run_locked(self, selected: list[int], forced: bool, finished: list[str]
+                    ) -> list[StageResult]:
+        debris = remove_debris(self.out_dir)
+        if debris:
+            log.info("removed %d leftover(s) of an interrupted run: %s", len(debris),
+                     ", ".join(str(p.relative_to(self.out_dir)) for p in debris[:3]))
+        if (self.out_dir / INCOMPLETE_FILE).is_file():
+            log.info("the last run in %s did not finish (see %s); this run completes it",
+                     self.out_dir, INCOMPLETE_FILE)
+        started = dt.datetime.now(dt.UTC)
+        state = self._state()
+        results = []
+        for number, i in enumerate(selected, start=1):
+            stage = self.stages[i]
+            prefix = f"[{number}/{len(selected)}] {stage.name}"
+            reason = "forced" if forced else self.why_run(stage, state)
+            if reason is None:
+                log.info("%s: skipped (up to date)", prefix)
+                results.append(StageResult(stage.name, "skipped", "up to date"))
+                continue
+            self._check_inputs_match_state(stage, state, selected)
+            if finished:  # the folder already mixes this run's outputs with earlier ones
+                self._mark_incomplete(started, finished, stage.name)
+            log.info("%s: running (%s)", prefix, reason)
+            began = time.perf_counter()
+            # the folder is marked before the stage's first output replaces an earlier one
+            self._execute(stage, lambda: self._mark_incomplete(started, finished, stage.name))
+            seconds = time.perf_counter() - began
+            state[stage.name] = {
+                "key": self.stage_key(stage),
+                "outputs": {n: self.catalog.fingerprint(n) for n in stage.outputs},
+            }
+            self._save_state(state)
+            finished.append(stage.name)
+            self._mark_incomplete(started, finished, None)
+            log.info("%s: done in %.1f s", prefix, seconds)
+            results.append(StageResult(stage.name, "ran", reason, round(seconds, 3)))
+        self._write_run_record(results, started)
+        (self.out_dir / INCOMPLETE_FILE).unlink(missing_ok=True)
+        return results
+
+    def _preflight(self, selected: list[int]) -> None:
+        """Check, before the first write, what a run would otherwise find only when a
+        stage needs it: the output folder can be written, the lexicons and the frame
+        model read, the spaCy pipeline is installed."""
+        check_writable(self.out_dir)
+        stages = [self.stages[i] for i in selected]
+        for name in dict.fromkeys(n for s in stages for n in s.inputs):
+            if artifact_kind(name) in ("lexicon", "model"):
+                self.catalog.load(name)
+        if self._nlp is None and any(s.uses_nlp for s in stages):
+            check_pipeline_installed(self.config.model)
+
+    def _check_inputs_match_state(self, stage: Stage, state: Mapping[str, Any],
+                                  selected: list[int]) -> None:
+        """An input written by another stage must be what that stage recorded writing;
+        otherwise it was changed or damaged since (a stage that is not run now cannot
+        mend it, so say which to run)."""
+        chosen = {self.stages[i].name for i in selected}
+        for name in stage.inputs:
+            producer = next((s for s in self.stages if name in s.outputs), None)
+            if producer is None or producer.name in chosen:
+                continue
+            recorded = state.get(producer.name, {}).get("outputs", {}).get(name)
+            if recorded is not None and recorded != self.catalog.fingerprint(name):
+                raise StageError(
+                    f"{name} was changed or damaged after stage '{producer.name}' wrote it",
+                    fix=f"write it again: {self.command('--from', producer.name)}")
+
+    def _mark_incomplete(self, started: dt.datetime, finished: list[str],
+                         running: str | None) -> None:
+        done = ", ".join(finished) if finished else "none yet"
+        if running is None:
+            running = "none (it stopped between two stages)"
+        text = (f"A run that started at {started.isoformat(timespec='seconds')} (process "
+                f"{os.getpid()}) has not finished writing this folder.\n"
+                f"Stages that finished with its inputs: {done}.\n"
+                f"Stage it was running: {running}. Its outputs and those of the stages after "
+                "it are from an earlier run, or missing, until a run finishes.\n"
+                "A run that finishes removes this file; to finish now: "
+                f"{self.command()}\n")
+        writer = self.catalog.writer(INCOMPLETE_FILE)
+        writer.add(text)
+        writer.commit()
+
+    def _partial_note(self, finished: list[str], selected: list[int]) -> str:
+        """What an interrupted run leaves: which stages wrote new outputs."""
+        stopped = [self.stages[i].name for i in selected
+                   if self.stages[i].name not in finished]
+        after = (f"; {stopped[0]} and later stages still hold earlier outputs (or none)"
+                 if stopped else "")
+        return (f"stages {', '.join(finished)} finished and wrote new outputs{after}. "
+                f"{self.out_dir / INCOMPLETE_FILE} marks the folder until a run finishes: "
+                f"{self.command()}")
 
     def _dry(self, selected: list[int], forced: bool) -> list[StageResult]:
         state = self._state()
@@ -322,7 +424,7 @@ class Runner:
                         f"{self.out_dir}", fix=self._missing_input_fix(stage))
             coming.update(stage.outputs)
 
-    def _execute(self, stage: Stage) -> None:
+    def _execute(self, stage: Stage, before_commit: Callable[[], None] = lambda: None) -> None:
         kwargs: dict[str, Any] = {artifact_key(n): self.catalog.load(n) for n in stage.inputs}
         for section, keyword in map(setting_keyword, stage.settings):
             kwargs[keyword] = self.config.section(section)
@@ -346,6 +448,7 @@ class Runner:
             if empty:
                 raise StageError(f"Stage '{stage.name}' returned nothing for '{empty[0]}'",
                                  fix="return every declared output", options=list(writers))
+            before_commit()
             for writer in writers.values():
                 writer.commit()
         except BaseException:
@@ -377,6 +480,49 @@ class Runner:
         writer = self.catalog.writer(RUN_FILE)
         writer.add(record)
         writer.commit()
+
+
+def _good_entry(entry: Any) -> bool:
+    """A state entry as the runner writes it: a key of named parts, output digests."""
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), dict)
+            and isinstance(entry.get("outputs"), dict)
+            and all(isinstance(v, str) for v in entry["outputs"].values()))
+
+
+def check_writable(out_dir: Path) -> None:
+    """Before anything is written: ``out_dir`` is a folder (or can be made one) that this
+    process may write in, and so are the output folders already in it."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise StageError(f"--out {out} is a file, not a folder",
+                         fix="give --out a folder (it is created when missing)")
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise StageError(f"--out {out} is below {existing}, which is a file, not a folder",
+                         fix="give --out a path whose parent folders are folders")
+    folders = [existing] if existing != out else [out, *(out / d for d in (
+        "cache", "tables", "figures", "evaluation") if (out / d).is_dir())]
+    for folder in folders:
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StageError(f"Cannot write in {folder} (a read-only file system, or its "
+                             "permissions)", fix="give an --out folder you can write in")
+
+
+def _os_error(err: OSError, out_dir: Path) -> StageError:
+    """An operating-system error of a run as one line: what, which file, what to do."""
+    name = err.filename or ""
+    inside = bool(name) and Path(os.path.abspath(name)).is_relative_to(out_dir.absolute())
+    fix = {errno.ENOSPC: "free space on that disk, or give an --out folder on another one",
+           errno.EDQUOT: "free space within your quota, or give another --out folder",
+           errno.EROFS: "give an --out folder on a writable file system",
+           errno.EACCES: "give an --out folder you can write in",
+           errno.EPERM: "give an --out folder you can write in"}.get(
+        err.errno, "check the file and the disk it is on, then run again")
+    verb = "write" if inside or err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) else \
+        "read or write"
+    return StageError(f"Cannot {verb} {name or 'a file'}: {err.strerror or err}", fix=fix)
 
 
 def _package_version() -> str:

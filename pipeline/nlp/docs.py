@@ -17,6 +17,8 @@ from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, NORM, OR
 from spacy.tokens import Doc, DocBin, Span
 from spacy.vocab import Vocab
 
+from pipeline.errors import StageError
+
 
 def sentences_of(doc: Doc) -> list[Span]:
     """The sentences of a segment doc that hold at least one non-space token.
@@ -78,17 +80,29 @@ class ParsedDocs:
 
     def __iter__(self) -> Iterator[Doc]:
         for shard in self.shards():
+            yield from self._read(shard)
+
+    def _read(self, shard: Path) -> list[Doc]:
+        try:
             docbin = DocBin().from_disk(shard)
             # Each doc's user_data is decoded here rather than by DocBin.get_docs: srsly's
             # msgpack_loads looks up its registered decoders anew on every call, which
             # costs more than decoding a segment's few offsets (about 1 ms a doc).
             packed, docbin.user_data = docbin.user_data, []
             packed = list(packed) + [None] * (len(docbin) - len(packed))
+            docs = []
             for doc, data in zip(docbin.get_docs(self.vocab), packed, strict=True):
                 if data is not None:
                     doc.user_data.update(srsly.msgpack.unpackb(
                         data, raw=False, use_list=False, object_pairs_hook=dict))
-                yield doc
+                docs.append(doc)
+        except Exception as err:  # truncated, zeroed or foreign bytes: the cache is damaged
+            raise StageError(
+                f"The parsed-docs cache is damaged: {shard} cannot be read "
+                f"({type(err).__name__})",
+                fix="rebuild it: python -m pipeline run --from parse (with the same --corpus, "
+                    "--out and --config)") from None
+        return docs
 
     def for_document(self, doc_id: str) -> list[Doc]:
         """The segment docs of one document, in reading order."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -37,6 +38,22 @@ def pipeline_version(name: str) -> str:
         return ""
 
 
+def _not_installed(model: ModelSettings) -> ModelError:
+    return ModelError(
+        f"spaCy pipeline '{model.name}' is not installed or cannot be loaded",
+        where="[model] name",
+        fix=f"pip install {package_name(model.name)} (or name an installed pipeline)",
+        options=installed_pipelines(),
+    )
+
+
+def check_pipeline_installed(model: ModelSettings) -> None:
+    """The ModelError :func:`load_spacy_pipeline` would raise for a pipeline that is not
+    installed, found without loading it (so a run can refuse before it writes)."""
+    if not (spacy.util.is_package(model.name) or Path(model.name).is_dir()):
+        raise _not_installed(model)
+
+
 def load_spacy_pipeline(model: ModelSettings) -> Language:
     """Load ``model.name``; with ``numpy_ops`` its layers compute through numpy, not blis.
 
@@ -49,12 +66,7 @@ def load_spacy_pipeline(model: ModelSettings) -> Language:
     try:
         nlp = spacy.load(model.name)
     except OSError:
-        raise ModelError(
-            f"spaCy pipeline '{model.name}' is not installed or cannot be loaded",
-            where="[model] name",
-            fix=f"pip install {package_name(model.name)} (or name an installed pipeline)",
-            options=installed_pipelines(),
-        ) from None
+        raise _not_installed(model) from None
     except Exception as err:  # a broken package: version clash, missing files
         raise ModelError(
             f"spaCy pipeline '{model.name}' failed to load: {type(err).__name__}: {err}",

@@ -16,12 +16,11 @@ a file without scope records is scored over its whole article body.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.corpus.gold import gold_lines
+from pipeline.corpus.gold import gold_lines, gold_record
 from pipeline.errors import PipelineError
 
 Key = tuple[str, int, int, str]  # file, start, end, label
@@ -58,13 +57,12 @@ def read_gold(path: Path) -> list[dict]:
     records = []
     for number, line in gold_lines(path):
         try:
-            record = json.loads(line)
-            record["file"], record["start"], record["end"]  # noqa: B018
-            if not record.get("scope"):
-                record["label"]  # noqa: B018
-        except (json.JSONDecodeError, KeyError, TypeError):
+            record = gold_record(line)
+            if not record.get("scope") and not isinstance(record.get("label"), str):
+                raise ValueError("no 'label'")
+        except ValueError as err:
             raise PipelineError(
-                f"Gold line {number} is not a mention", where=str(path),
+                f"Gold line {number} is not a mention: {err}", where=str(path),
                 fix='write {"file": "name.txt", "start": 0, "end": 5, "label": "GPE"} per line',
             ) from None
         records.append(record)

@@ -23,14 +23,13 @@ precision, recall and F1 of the primary label.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pipeline.corpus.gold import gold_lines
+from pipeline.corpus.gold import gold_lines, gold_record
 from pipeline.errors import PipelineError
 
 MATCH_COLUMNS = ["file", "start", "end", "gold", "secondary", "predicted", "present", "cues",
@@ -44,13 +43,16 @@ def read_frame_gold(path: Path, frames: list[str]) -> list[dict]:
     records = []
     for number, line in gold_lines(path):
         try:
-            record = json.loads(line)
-            record = {**record, "start": int(record["start"]), "end": int(record["end"]),
-                      "file": str(record["file"]), "primary_frame": str(record["primary_frame"]),
-                      "secondary_frames": list(record.get("secondary_frames") or [])}
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-            raise PipelineError(f"Gold line {number} is not a labelled sentence", where=str(path),
-                                fix=f"write {example} per line") from None
+            record = gold_record(line)
+            secondary = record.get("secondary_frames") or []
+            if not isinstance(record.get("primary_frame"), str):
+                raise ValueError("no 'primary_frame'")
+            if not isinstance(secondary, list) or not all(isinstance(f, str) for f in secondary):
+                raise ValueError("'secondary_frames' is not a list of frame names")
+        except ValueError as err:
+            raise PipelineError(f"Gold line {number} is not a labelled sentence: {err}",
+                                where=str(path), fix=f"write {example} per line") from None
+        record = {**record, "secondary_frames": list(secondary)}
         wrong = [f for f in [record["primary_frame"], *record["secondary_frames"]]
                  if f not in known]
         if wrong:

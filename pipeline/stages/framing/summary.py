@@ -4,7 +4,7 @@ Each measure is a ratio over the body sentences of each group (see
 :mod:`pipeline.stats.uncertainty`); the difference is group B minus group A; the
 interval is a 95% percentile bootstrap over sentences, the p-value a
 permutation test of the group labels. The finding is one sentence written
-from the numbers, and ``evidence`` lists sentences (``doc_id:start-end``)
+from the numbers, and ``evidence`` lists sentences (a JSON list of ``[doc_id, start_char, end_char]``)
 that show the measure in the group where it is higher.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import FramingSettings
-from pipeline.nlp.evidence import evidence_text
+from pipeline.nlp.evidence import evidence_cell, evidence_text
 from pipeline.nlp.roles import AGENT, PATIENT
 from pipeline.stages.framing.relationship import Sides
 from pipeline.stages.framing.units import resampling_unit, unit_sums
@@ -265,8 +265,8 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                            f"{ga} ({row.rate_a:.1f} per 1,000 words), {_times(row.count_b)} in the {gb} "
                            f"({row.rate_b:.1f}); log-odds z = {row.log_odds_z:+.2f}, "
                            f"G² p = {row.p:.3g}.",
-                "evidence": f"{row.example_doc_id}:{row.example_start_char}-"
-                            f"{row.example_end_char}"}])], ignore_index=True)
+                "evidence": evidence_cell([(row.example_doc_id, row.example_start_char,
+                                            row.example_end_char)])}])], ignore_index=True)
     if rows.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     rows["rank"] = np.arange(1, len(rows) + 1)

@@ -265,7 +265,38 @@ def segment_document(text: str, settings: IngestSettings,
     segments = _lists_not_headings(segments)
     if settings.detect_replies and region == "body":
         segments = _detected_replies(segments, rules)
-    return segments
+    return [piece for seg in segments for piece in split_long(seg, settings.max_segment_chars)]
+
+
+# Where a long segment may be cut, best first: after a sentence end, at a line
+# break, at any white space.
+_CUTS = (re.compile(r"[.!?]['\"’”)\]]*\s+"), re.compile(r"\n\s*"), re.compile(r"\s+"))
+
+
+def split_long(seg: Segment, limit: int) -> list[Segment]:
+    """``seg`` cut into pieces of at most ``limit`` characters (each a segment of the
+    same part, offsets kept), at the last sentence end before the limit, else the
+    last line break or space, else hard at the limit. spaCy refuses a text over
+    its ``max_length`` and its parser needs memory in proportion to the text, so no
+    one segment may be a whole book.
+
+    >>> [(p.start_char, p.text) for p in split_long(Segment("paragraph", 10, 29, "One two. Three four."), 12)]
+    [(10, 'One two.'), (19, 'Three four.')]
+    """
+    pieces, text, base = [], seg.text, seg.start_char
+    while len(text) > limit:
+        window = text[:limit + 1]
+        end = cut = limit
+        for pattern in _CUTS:
+            found = [m for m in pattern.finditer(window) if m.start() > 0]
+            if found:
+                last = found[-1]  # the piece keeps the punctuation, not the space after it
+                end, cut = last.start() + len(last.group().rstrip()), last.end()
+                break
+        pieces.append(Segment(seg.part, base, base + end, text[:end], seg.cue))
+        base, text = base + cut, text[cut:]
+    pieces.append(Segment(seg.part, base, base + len(text), text, seg.cue))
+    return pieces
 
 
 _ARTICLE_PARTS = ("heading", "paragraph", "list_item")

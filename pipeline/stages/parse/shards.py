@@ -23,6 +23,7 @@ import itertools
 import logging
 import math
 import multiprocessing
+import os
 import re
 import signal
 from collections.abc import Iterable, Iterator
@@ -89,7 +90,15 @@ def _bigrams(key: str) -> frozenset[tuple[str, str]]:
 def mark_duplicates(texts: list[str], classes: list[str], settings: ParseSettings) -> list[int | None]:
     """For each sentence, the index of the earlier sentence it repeats, or None.
 
-    Only sentences of the same class (body or comment) are compared.
+    Only sentences of the same class (body or comment) are compared: an exact repeat
+    of the normalised text, else the first earlier sentence (itself no repeat, both
+    at least ``near_duplicate_min_words`` long) whose word-bigram set has Jaccard
+    overlap of at least ``near_duplicate_threshold``. Linear in practice rather than
+    comparing all pairs: two sets with Jaccard >= t share a bigram among the first
+    ``|A| - ceil(t |A|) + 1`` of each when their bigrams are sorted in one fixed
+    order (rarest first), so only sentences that share such a "prefix" bigram are
+    compared (prefix filtering; Chaudhuri, Ganti & Kaushik 2006, "A primitive
+    operator for similarity joins in data cleaning", ICDE).
 
     >>> from pipeline.config import ParseSettings
     >>> mark_duplicates(["Japan grew.", "Trade rose.", "Japan  grew!"], ["b"] * 3, ParseSettings())
@@ -97,26 +106,43 @@ def mark_duplicates(texts: list[str], classes: list[str], settings: ParseSetting
     """
     keys = [_sentence_key(t) for t in texts]
     grams = [_bigrams(k) for k in keys]
+    threshold, min_words = settings.near_duplicate_threshold, settings.near_duplicate_min_words
+    frequency: dict[tuple[str, str], int] = {}
+    for g in grams:
+        for gram in g:
+            frequency[gram] = frequency.get(gram, 0) + 1
     result: list[int | None] = []
     first_by_key: dict[tuple[str, str], int] = {}
+    index: dict[tuple[str, tuple[str, str]], list[int]] = {}  # (class, bigram) -> sentences
     for i, key in enumerate(keys):
         found = first_by_key.get((classes[i], key)) if key else None
-        if found is None and len(key.split()) >= settings.near_duplicate_min_words:
-            for j in range(i):
-                if classes[j] != classes[i] or result[j] is not None:
-                    continue
-                a, b = grams[i], grams[j]
-                if len(keys[j].split()) < settings.near_duplicate_min_words or not a or not b:
-                    continue
+        a = grams[i]
+        long_enough = len(key.split()) >= min_words and bool(a)
+        prefix: list[tuple[str, str]] = []
+        if long_enough:
+            ordered = sorted(a, key=lambda g: (frequency[g], g))
+            prefix = ordered[:len(a) - math.ceil(threshold * len(a) - 1e-9) + 1] \
+                if threshold > 0 else ordered
+        if found is None and long_enough:
+            candidates = sorted({j for gram in prefix for j in index.get((classes[i], gram), ())})
+            if threshold == 0:
+                candidates = [j for j in range(i) if classes[j] == classes[i]
+                              and result[j] is None and len(keys[j].split()) >= min_words
+                              and grams[j]]
+            for j in candidates:
+                b = grams[j]
                 small, large = sorted((len(a), len(b)))
-                if small / large < settings.near_duplicate_threshold:
+                if small / large < threshold:
                     continue
-                if len(a & b) / len(a | b) >= settings.near_duplicate_threshold:
+                if len(a & b) / len(a | b) >= threshold:
                     found = j
                     break
         result.append(found)
         if key:
             first_by_key.setdefault((classes[i], key), i)
+        if found is None and long_enough:
+            for gram in prefix:
+                index.setdefault((classes[i], gram), []).append(i)
     return result
 
 
@@ -294,7 +320,24 @@ def parse_shard(task: ShardTask, nlp: Language, model: ModelSettings, parse: Par
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(nlp: Language, model: ModelSettings, parse: ParseSettings) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the process that started it dies (a killed
+    run must not leave workers parsing for minutes); elsewhere the pool's own
+    clean-up applies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _start_worker(nlp: Language, model: ModelSettings, parse: ParseSettings,
+                  parent: int) -> None:
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     # One maths thread per worker: the workers already use every core they were
     # given, and BLAS threads on top of them fight for the same cores (measured
@@ -341,7 +384,8 @@ def parse_corpus(corpus: Corpus, segments: pd.DataFrame, *, nlp: Language,
         yield from _logged(results, len(corpus.documents))
         return
     with multiprocessing.get_context("fork").Pool(
-            processes, initializer=_start_worker, initargs=(nlp, model, parse)) as pool:
+            processes, initializer=_start_worker,
+            initargs=(nlp, model, parse, os.getpid())) as pool:
         yield from _logged(pool.imap(_work, tasks), len(corpus.documents))
 
 

@@ -345,6 +345,9 @@ def verdict(measured: pd.DataFrame, level: float) -> str:
     """The page's first line: how many differences pass the false discovery rate."""
     tested = int(measured["p_value"].notna().sum())
     key = int((measured.get("status") == "key").sum()) if "status" in measured else 0
+    if not tested:
+        return ("No difference between the groups could be measured: the article bodies hold "
+                "too little text for any measure (see the corpus section below).")
     if key:
         return (f"{key} of the {tested} measured differences pass a false discovery rate of "
                 f"{level:.0%} (Benjamini–Hochberg q below {level:g}): those are the key "

@@ -243,7 +243,7 @@ def candidate_sizes(settings: TopicSettings, n_units: int, n_terms: int) -> list
         sizes, what = list(range(low, high + 1)), f"n_topics_range = [{low}, {high}]"
     possible = [k for k in sizes if k <= limit]
     if not possible or settings.n_topics > limit:
-        raise ConfigError(
+        raise TooLittleText(
             f"[topics] {what} asks for {min(sizes)} or more topics, but the corpus has only "
             f"{n_units} topic units with terms and {n_terms} terms",
             fix=f"set [topics] n_topics_range = [2, {max(2, min(limit, 8))}] or lower (or "
