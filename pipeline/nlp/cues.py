@@ -50,6 +50,7 @@ class CueSet:
     pos: dict[str, frozenset[str]] = field(default_factory=dict)
     tags: dict[str, frozenset[str]] = field(default_factory=dict)
     written: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    _first: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def _lemma_ok(self, category: str, token) -> bool:
         if category in self.pos and token.pos_ not in self.pos[category]:
@@ -63,11 +64,15 @@ class CueSet:
         any category); otherwise every category is matched independently.
         """
         lemmas = [lemma_key(t) for t in sentence]
-        longest = max((len(p) for p in self.phrases), default=0)
+        if self._first is None:  # the first lemma of every phrase -> its longest length
+            self._first = {}
+            for p in self.phrases:
+                self._first[p[0]] = max(self._first.get(p[0], 0), len(p))
         out: list[CueMatch] = []
         taken: dict[str, set[int]] = {}
         used: set[int] = set()
         for i in range(len(lemmas)):
+            longest = self._first.get(lemmas[i], 0)
             for n in range(min(longest, len(lemmas) - i), 1, -1):
                 key = tuple(lemmas[i:i + n])
                 for category in self.phrases.get(key, []):

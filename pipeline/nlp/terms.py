@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.corpus.lexicons import Lexicon
@@ -135,15 +137,24 @@ def name_spans(doc: Doc, mentions: Iterable[tuple[int, int, str]]) -> dict[int, 
     mentions outside the doc or overlapping an earlier one are left out.
     """
     base, out, taken = doc.user_data["start_char"], {}, set()
-    for a, b, canonical in sorted(mentions):
-        if a < base or b > base + len(doc.text):
+    mentions = sorted(mentions)
+    if not mentions:
+        return out
+    # the tokens a character span touches, found by bisection (as spaCy's char_span with
+    # alignment_mode="expand", which walks the whole doc for every span)
+    starts = doc.to_array([IDX]).astype(np.int64).ravel()
+    ends = starts + np.fromiter((len(t) for t in doc), dtype=np.int64, count=len(doc))
+    length = len(doc.text)  # Doc.text joins every token anew on each call: once only
+    for a, b, canonical in mentions:
+        if a < base or b > base + length:
             continue
-        span = doc.char_span(a - base, b - base, alignment_mode="expand")
+        first = int(np.searchsorted(ends, a - base, side="right"))
+        stop = int(np.searchsorted(starts, b - base, side="left"))
         key = " ".join(str(canonical).lower().replace("’", "'").split())
-        if span is None or not key or any(i in taken for i in range(span.start, span.end)):
+        if first >= stop or not key or any(i in taken for i in range(first, stop)):
             continue
-        out[span.start] = (span.end, key)
-        taken.update(range(span.start, span.end))
+        out[first] = (stop, key)
+        taken.update(range(first, stop))
     return out
 
 

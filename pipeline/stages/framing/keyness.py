@@ -179,12 +179,17 @@ def wordfreq_background(occurrences: pd.DataFrame, language: str = "en") -> dict
     lemma and the lower-cased forms it has in the corpus ("hope" + "hopes" + "hoped"); a
     phrase's or a name's is wordfreq's estimate for the whole string."""
     rows = occurrences[occurrences["kind"].isin(["word", "phrase"])]
-    forms = rows.assign(form=rows["text"].str.lower()).drop_duplicates(["term", "form"])
-    out: dict[str, float] = {}
-    for term, group in forms.groupby("term", sort=True):
-        words = {term, *group["form"]}
-        out[term] = float(sum(word_frequency(w, language) for w in sorted(words)))
-    return out
+    words: dict[str, set[str]] = {}
+    for term, form in zip(rows["term"], rows["text"].str.lower(), strict=True):
+        words.setdefault(term, {term}).add(form)
+    frequency: dict[str, float] = {}  # each distinct word looked up once
+
+    def lookup(word: str) -> float:
+        if word not in frequency:
+            frequency[word] = word_frequency(word, language)
+        return frequency[word]
+
+    return {term: float(sum(lookup(w) for w in sorted(words[term]))) for term in sorted(words)}
 
 
 def background_counts(lexicons: list[Lexicon], settings: FramingSettings,

@@ -51,11 +51,16 @@ def unit_sums(part: pd.DataFrame, values: np.ndarray, unit: str
     each sentence is its own unit."""
     if unit == "sentence" or (unit == "paragraph" and "segment_id" not in part):
         return values, np.ones(len(part))
-    keys = [part["doc_id"].to_numpy()]
-    if unit == "paragraph":
-        keys.append(part["segment_id"].to_numpy())
-    frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
-    codes = frame.groupby(list(frame.columns), sort=True, dropna=False).ngroup().to_numpy()
+    # units numbered in sorted (doc_id, segment_id) order, by integer codes (a pandas
+    # groupby per call cost more than the bootstrap itself on a thousand documents)
+    _, codes = np.unique(part["doc_id"].to_numpy().astype(str), return_inverse=True)
+    codes = codes.astype(np.int64).ravel()
+    if unit == "paragraph" and len(codes):
+        segments = part["segment_id"].to_numpy().astype(np.int64)
+        low = segments.min()
+        codes = codes * (int(segments.max() - low) + 1) + (segments - low)
+        _, codes = np.unique(codes, return_inverse=True)
+        codes = codes.ravel()
     n_units = int(codes.max()) + 1 if len(codes) else 0
     sums = np.zeros((n_units, values.shape[1]))
     np.add.at(sums, codes, values)
@@ -71,24 +76,31 @@ def share_rows(sentences: pd.DataFrame, column: str, categories: list[str], comp
     rows = []
     fewest = min((sentences.loc[sentences["group"] == g, "doc_id"].nunique() for g in compare),
                  default=0)
-    units = [("group", g, "", sentences[sentences["group"] == g]) for g in compare]
-    units += [("document", g, d, part) for (g, d), part in
-              sentences.groupby(["group", "doc_id"], sort=True)]
-    for level, group, doc_id, part in units:
-        if part.empty:
+    # every flag column computed once over all sentences, then sliced by position
+    values = sentences[column].to_numpy()
+    flags = {c: (values == c).astype(float) for c in categories}
+    for name, series in (extra or {}).items():
+        flags[name] = series.loc[sentences.index].to_numpy(float)
+    names = list(flags)
+    matrix_all = np.column_stack(list(flags.values())) if flags else \
+        np.zeros((len(sentences), 0))
+    groups = sentences["group"].to_numpy()
+    units = [("group", g, "", np.flatnonzero(groups == g)) for g in compare]
+    by_document = sentences.groupby(["group", "doc_id"], sort=True).indices
+    units += [("document", g, d, by_document[(g, d)]) for g, d in sorted(by_document)]
+    for level, group, doc_id, positions in units:
+        if not len(positions):
             continue
-        flags = {c: (part[column] == c).to_numpy(float) for c in categories}
-        for name, series in (extra or {}).items():
-            flags[name] = series.loc[part.index].to_numpy(float)
-        matrix = np.column_stack(list(flags.values()))
+        part = sentences.iloc[positions]
+        matrix = matrix_all[positions]
         unit = resampling_unit(settings, fewest, level)
         nums, den = unit_sums(part, matrix, unit)
         rng = measure_stream(settings.random_state, "share", column, level, group, doc_id)
         low, high = ratio_intervals(nums, den, settings.bootstrap, rng)
-        for j, category in enumerate(flags):
-            num = matrix[:, j]
-            rows.append((level, group, doc_id, category, int(num.sum()), len(part),
-                         round(num.sum() / len(part), 6), rounded(low[j]), rounded(high[j]),
+        totals = matrix.sum(axis=0)
+        for j, category in enumerate(names):
+            rows.append((level, group, doc_id, category, int(totals[j]), len(part),
+                         round(totals[j] / len(part), 6), rounded(low[j]), rounded(high[j]),
                          unit))
     return rows
 
