@@ -36,9 +36,11 @@ def _first_and_example(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[str, i
     forms = rows.groupby([*key, "text"], sort=False).size().rename("n").reset_index() \
         .sort_values([*key, "n", "text"], ascending=[True, True, False, True], kind="stable") \
         .drop_duplicates(key).set_index(key)["text"]
-    first = rows.drop_duplicates(key).set_index(key)[["start_char", "end_char"]]
-    return {k: (forms[k], int(a), int(b)) for k, a, b in zip(
-        first.index, first["start_char"], first["end_char"], strict=True)}
+    first = rows.drop_duplicates(key)
+    form_of = dict(zip(forms.index, forms.to_numpy(), strict=True))  # not a MultiIndex lookup
+    return {k: (form_of[k], int(a), int(b)) for k, a, b in zip(
+        zip(first["doc_id"], first["term"], strict=True), first["start_char"], first["end_char"],
+        strict=True)}
 
 
 def _rows(doc_id: str, method: str, scored: list[tuple[str, float]], counts: Counter,
