@@ -26,6 +26,8 @@ COMMANDS = {
                        "hand-labelled sentences",
     "train-frames": "train the frame model on hand-labelled sentences of a run's corpus "
                     "(cross-validated by document; writes the model and its data card)",
+    "export": "write every table of a finished run to one SQLite file (typed columns, "
+              "indexes on doc_id and offsets) or to Parquet files",
 }
 
 
@@ -78,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="inverse regularisation strength of the logistic regression "
                             "(default: 10)")
     _common(train)
+    export = sub.add_parser("export", help=COMMANDS["export"], description=COMMANDS["export"])
+    export.add_argument("--to", type=Path, required=True, metavar="PATH",
+                        help="the SQLite file (e.g. outputs/framing.sqlite) or, with "
+                             "--format parquet, the folder of .parquet files to write")
+    export.add_argument("--format", choices=["sqlite", "parquet"], default=None,
+                        help="default: parquet for a --to ending in .parquet or without a "
+                             "suffix, else sqlite")
+    export.add_argument("--out", default="outputs", type=Path,
+                        help="output folder of the run to export (default: outputs)")
+    export.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
 
 
@@ -145,6 +157,15 @@ def _cmd_stages(args: argparse.Namespace) -> int:
     if incomplete.is_file():
         print(f"\nThe last run in {args.out} did not finish ({incomplete}):\n"
               + incomplete.read_text(encoding="utf-8", errors="replace").rstrip())
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.export import export, format_of
+
+    fmt = format_of(args.to, args.format)
+    names = export(args.out, args.to, fmt)
+    print(f"exported {len(names)} tables of {args.out} to {args.to} ({fmt})")
     return 0
 
 
@@ -356,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"run": _cmd_run, "stages": _cmd_stages,
                 "evaluate-entities": _cmd_evaluate_entities,
                 "evaluate-frames": _cmd_evaluate_frames,
-                "train-frames": _cmd_train_frames}
+                "train-frames": _cmd_train_frames, "export": _cmd_export}
     try:
         return handlers[args.command](args)
     except PipelineError as err:

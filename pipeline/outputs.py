@@ -99,7 +99,7 @@ class Outputs:
         return self.texts[doc_id][start:end]
 
     def evidence(self, evidence: str) -> list[tuple[str, int, int, str]]:
-        """The sentences behind a ``doc_id:start-end | ...`` evidence string, with their text."""
+        """The sentences behind an ``evidence`` cell (a JSON list of spans), with their text."""
         return [(doc_id, start, end, self.text(doc_id, start, end))
                 for doc_id, start, end in evidence_spans(evidence)]
 
