@@ -224,6 +224,7 @@ class FramingSettings(Section):
     agency_min_roles: Positive
     demonyms_name_countries: bool
     stance_voice: Literal["author", "all"]
+    period: Literal["month", "quarter", "year"]
     quote_min_words: Positive
     prior: Literal["wordfreq", "corpus", "background"]
     prior_strength: Annotated[float, Field(ge=0.0)]

@@ -105,7 +105,7 @@ def test_report_renders_completely_offline_in_chromium(bundled_run):
     assert seen["headings"] == ["Key findings", "Corpus", "Entities", "Topics",
                                 "Distinctive vocabulary", "Frames", "Tone", "Stance and hedging",
                                 "Actors", "The relationship", "Shared and one-sided claims",
-                                "Method notes"]
+                                "Over time", "Method notes"]
     assert shot.stat().st_size > 50_000
 
 

@@ -373,3 +373,42 @@ def plot_frame_confusion(ax: Axes, confusion: pd.DataFrame, agreement: float | N
     ax.set_title(title, fontsize=10)
     ax.spines[:].set_visible(False)
     return ax
+
+
+NO_DATES = "no document of the compared groups has a date\n(manifest column `date`)"
+
+
+def over_time_panels(over_time: pd.DataFrame, measure: str, most: int = 4) -> list[str]:
+    """The categories of ``measure`` to draw, largest overall first (frames: by sentences
+    in them; stance: by markers; tone: its one category)."""
+    rows = over_time[over_time["measure"] == measure]
+    if rows.empty:
+        return []
+    weight = rows["value"].fillna(0) * rows["sentences" if measure != "stance" else "words"]
+    order = weight.groupby(rows["category"]).sum().sort_values(ascending=False, kind="stable")
+    return [c for c in order.index if order[c] > 0][:most] or list(order.index[:1])
+
+
+def plot_over_time(ax: Axes, over_time: pd.DataFrame, measure: str, category: str,
+                   compare: tuple[str, str], ylabel: str) -> Axes:
+    """One measure of one category per period: a line per group, its 95% interval shaded."""
+    rows = over_time[(over_time["measure"] == measure) & (over_time["category"] == category)]
+    if rows.empty:
+        return _empty(ax, NO_DATES)
+    periods = sorted(rows["period"].unique())
+    x = {p: i for i, p in enumerate(periods)}
+    for i, group in enumerate(compare):
+        g = rows[rows["group"] == group].sort_values("period")
+        if g.empty:
+            continue
+        xs = g["period"].map(x).to_numpy(float)
+        ax.fill_between(xs, g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float),
+                        color=GROUP_COLOURS[i], alpha=0.18, lw=0)
+        ax.plot(xs, g["value"], "o-", color=GROUP_COLOURS[i], ms=4, lw=1.6,
+                label=f"{group} ({int(g['documents'].sum())} docs)")
+    ax.set_xticks(range(len(periods)), periods, rotation=45 if len(periods) > 6 else 0,
+                  ha="right" if len(periods) > 6 else "center", fontsize=8)
+    ax.set_title(category.replace("_", " "), fontsize=10)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.legend(fontsize=7, frameon=False)
+    return ax

@@ -13,10 +13,12 @@ import pandas as pd
 
 from pipeline.charts.entities import network_documents, plot_entity_network, plot_top_entities
 from pipeline.charts.framing import (
+    over_time_panels,
     plot_actor_agency,
     plot_fightin_words,
     plot_frame_shares,
     plot_keyness_bars,
+    plot_over_time,
     plot_stance_rates,
     plot_tone_arcs,
 )
@@ -90,9 +92,11 @@ def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics
 
 
 def framing_charts(keyness: pd.DataFrame, frame_shares: pd.DataFrame, tone: pd.DataFrame,
-                   stance: pd.DataFrame, actors: pd.DataFrame, documents: pd.DataFrame, *,
-                   framing: FramingSettings, compare: tuple[str, str]) -> dict[str, object]:
-    """Distinctive words, frame shares, tone arcs, stance rates and actor agency."""
+                   stance: pd.DataFrame, actors: pd.DataFrame, documents: pd.DataFrame,
+                   over_time: pd.DataFrame, *, framing: FramingSettings,
+                   compare: tuple[str, str]) -> dict[str, object]:
+    """Distinctive words, frame shares, tone arcs, stance rates, actor agency, and the
+    frames, tone and stance per period."""
     settings, compare = framing, tuple(compare)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
     lemmas = keyness[keyness["kind"] == "lemma"]
@@ -109,5 +113,20 @@ def framing_charts(keyness: pd.DataFrame, frame_shares: pd.DataFrame, tone: pd.D
     plot_stance_rates(ax, stance, compare, settings.stance_voice)
     agency, (ax,) = new_figure(9, 5)
     plot_actor_agency(ax, actors, compare, settings.chart_top_n)
+    timed = {}
+    for name, measure, ylabel in [("frames", "frame share", "share of sentences (primary frame)"),
+                                  ("tone", "tone", "mean VADER compound"),
+                                  ("stance", "stance", "markers per 1,000 words")]:
+        panels = over_time_panels(over_time, measure) or [""]
+        columns = 2 if len(panels) > 1 else 1
+        figure, axes = new_figure(9 if columns == 2 else 7, 3.2 * -(-len(panels) // columns) + 0.4,
+                                  ncols=columns, nrows=-(-len(panels) // columns))
+        for ax, category in zip(axes, panels, strict=False):
+            plot_over_time(ax, over_time, measure, category, compare, ylabel)
+        for ax in axes[len(panels):]:
+            ax.set_axis_off()
+        figure.suptitle(f"{measure.capitalize()} per {framing.period}, per group "
+                        "(shaded: 95% interval over documents)", fontsize=11)
+        timed[f"over_time_{name}"] = figure
     return {"distinctive_terms": bars, "fightin_words": scatter, "frame_share_bars": shares,
-            "tone_arcs": arcs, "stance_rates": rates, "actor_agency": agency}
+            "tone_arcs": arcs, "stance_rates": rates, "actor_agency": agency, **timed}

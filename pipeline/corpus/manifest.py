@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import CorpusSettings
+from pipeline.corpus.dates import parse_date
 from pipeline.errors import CorpusError, did_you_mean
 
 OPTIONAL_FIELDS = ("title", "source", "date", "notes", "comments_start")
@@ -262,6 +263,13 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
                 f"(manifest {expected[:12]}…, file {digest[:12]}…)", where=where,
                 fix="restore the original file, or, if the change is intended, put its new "
                     f"digest in the manifest (sha256sum {root / rel})")
+        date = (row.get("date") or "").strip()
+        try:
+            parse_date(date)
+        except ValueError as err:
+            raise CorpusError(f"Manifest date {err}", where=where,
+                              fix="write dates as 2023-07-26, 2023-07 or 2023, or leave the "
+                                  "date empty") from None
         documents.append(Document(
             doc_id=doc_id, path=rel, group=group, text=text, sha256=digest,
             **{k: (row.get(k) or "").strip() for k in OPTIONAL_FIELDS},

@@ -54,7 +54,8 @@ TEXT_COLUMNS = {"doc_id", "text", "path", "group", "title", "part", "lemma", "po
                 "cues", "primary_frame", "match_frame", "match_group", "match_doc_id",
                 "numbers", "match_numbers", "numbers_agree", "tone", "scope", "level", "side_a",
                 "side_b", "measure", "unit", "group_a", "group_b", "finding", "evidence",
-                "distinctive_for", "agent_verbs", "patient_verbs", "relationship", "feature"}
+                "distinctive_for", "agent_verbs", "patient_verbs", "relationship", "feature",
+                "period"}
 
 
 def artifact_kind(name: str) -> str:

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.config import FramingSettings, ParseSettings
+from pipeline.corpus.dates import period_of
 from pipeline.corpus.entity_lexicon import NAME_LABELS
 from pipeline.corpus.lexicons import Lexicon, ModelFile
 from pipeline.corpus.manifest import Corpus
@@ -64,6 +65,7 @@ from pipeline.stages.framing.frames import (
     sentence_frames,
 )
 from pipeline.stages.framing.keyness import background_counts, keyness_counts, keyness_table
+from pipeline.stages.framing.over_time import over_time_table
 from pipeline.stages.framing.relationship import (
     choose_sides,
     country_mentions,
@@ -306,4 +308,8 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
             "relationship_sentences": body_rel[key + ["relationship", "names_side_a",
                                                       "names_side_b", "third_parties"]],
             "third_parties": third_parties, "alignment": alignment,
-            "framing_summary": summary}
+            "framing_summary": summary,
+            "over_time": over_time_table(
+                body_frames, tone, stance,
+                {d.doc_id: period_of(d.date, settings.period) for d in corpus.documents},
+                groups, compare, frame_names, stance_cues.categories, settings)}

@@ -28,6 +28,7 @@ from pipeline.config import (
     ReportSettings,
     settings_dict,
 )
+from pipeline.corpus.dates import NO_PERIOD
 from pipeline.corpus.lexicons import ModelFile
 from pipeline.corpus.manifest import Corpus
 from pipeline.engine.catalog import FigureFiles
@@ -38,7 +39,8 @@ from pipeline.nlp.tone import valence
 TEMPLATES = Path(__file__).with_name("templates")
 FIGURES = ("top_entities", "entity_networks", "topic_prevalence", "topic_terms",
            "topic_selection_scores", "key_terms", "distinctive_terms", "fightin_words",
-           "frame_share_bars", "tone_arcs", "stance_rates", "actor_agency")
+           "frame_share_bars", "tone_arcs", "stance_rates", "actor_agency",
+           "over_time_frames", "over_time_tone", "over_time_stance")
 
 
 def _fmt(value, unit: str = "") -> str:
@@ -240,6 +242,7 @@ class FramingTables:
     headlines: pd.DataFrame
     sides: pd.DataFrame
     speakers: pd.DataFrame
+    over_time: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,19 @@ class ReportOptions:
     parse: ParseSettings
     framing: FramingSettings
     frame_card: dict | None = None  # the trained frame model's data card, if one was used
+
+
+def _over_time_section(over_time: pd.DataFrame | None, options: ReportOptions) -> dict:
+    """How many documents of each group have a period, how many are counted apart."""
+    table = over_time if over_time is not None else pd.DataFrame(
+        columns=["measure", "group", "period", "documents", "value"])
+    apart = table[table["measure"] == NO_PERIOD].set_index("group")["value"]
+    tone = table[table["measure"] == "tone"]
+    dated = {g: int(tone.loc[tone["group"] == g, "documents"].sum()) for g in options.compare}
+    return {"over_time": {"period": options.framing.period, "dated": dated,
+                          "apart": {g: int(apart.get(g, 0)) for g in options.compare},
+                          "periods": int(tone["period"].nunique()),
+                          "any": bool(sum(dated.values()))}}
 
 
 def frame_method(card: dict | None) -> dict | None:
@@ -277,7 +293,8 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                 stance: pd.DataFrame, stance_markers: pd.DataFrame, actors: pd.DataFrame,
                 alignment: pd.DataFrame, relationship: pd.DataFrame,
                 framing_summary: pd.DataFrame, headline_frames: pd.DataFrame,
-                sides: pd.DataFrame, quoted_speakers: pd.DataFrame, *, report: ReportSettings,
+                sides: pd.DataFrame, quoted_speakers: pd.DataFrame,
+                over_time: pd.DataFrame | None = None, *, report: ReportSettings,
                 compare: tuple[str, str], model: ModelSettings, parse: ParseSettings,
                 framing: FramingSettings, frames_model: ModelFile | None = None,
                 **figures: FigureFiles) -> dict[str, str]:
@@ -292,7 +309,7 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         TopicTables(topics, topic_selection, doc_topics),
         FramingTables(keyness, terms, frame_shares, frames_sentences, tone_summary, stance,
                       stance_markers, actors, alignment, relationship, framing_summary,
-                      headline_frames, sides, quoted_speakers),
+                      headline_frames, sides, quoted_speakers, over_time),
         figures, ReportOptions(report, tuple(compare), model, parse, framing, card))
 
 
@@ -318,6 +335,7 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
         **_entity_section(texts, named, index, options),
         **_topic_section(topic_tables, settings),
         **_framing_section(texts, framed, index, options),
+        **_over_time_section(framed.over_time, options),
         "figures": {name: figures[name].svg_data_uri() for name in FIGURES if name in figures},
         "settings": {name: settings_dict(value) for name, value in (
             ("model", options.model), ("parse", options.parse), ("framing", options.framing))},
