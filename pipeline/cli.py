@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -31,10 +32,17 @@ COMMANDS = {
 }
 
 
+def _folder_path(text: str) -> Path:
+    """A folder option's value; an empty one (``--out ""``) would mean the working folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, not be empty")
+    return Path(text)
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", default="corpus", type=Path,
+    parser.add_argument("--corpus", default="corpus", type=_folder_path,
                         help="corpus folder with a manifest (default: corpus)")
-    parser.add_argument("--out", default="outputs", type=Path,
+    parser.add_argument("--out", default="outputs", type=_folder_path,
                         help="output folder (default: outputs)")
     parser.add_argument("--config", type=Path, default=None,
                         help="TOML file overriding pipeline/defaults.toml")
@@ -87,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["sqlite", "parquet"], default=None,
                         help="default: parquet for a --to ending in .parquet or without a "
                              "suffix, else sqlite")
-    export.add_argument("--out", default="outputs", type=Path,
+    export.add_argument("--out", default="outputs", type=_folder_path,
                         help="output folder of the run to export (default: outputs)")
     export.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
@@ -288,8 +296,9 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
         model_card,
     )
 
-    if args.C <= 0:
-        raise PipelineError(f"--C must be positive, got {args.C}", fix="give e.g. --C 10")
+    if not (math.isfinite(args.C) and args.C > 0):
+        raise PipelineError(f"--C must be a positive number, got {args.C}",
+                            fix="give e.g. --C 10")
     target = _check_model_target(args.model)
     config, corpus, tagged = _run_table(args, "frames_sentences.csv", "frame")
     runner = Runner(STAGES, config, args.corpus, args.out)

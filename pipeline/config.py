@@ -95,6 +95,7 @@ PosTags = Annotated[Strings, AfterValidator(_pos_tags)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[int, Field(ge=1)]
 Count = Annotated[int, Field(ge=0)]
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]  # what numpy and scikit-learn accept
 
 
 class Section(BaseModel):
@@ -126,7 +127,7 @@ class ModelSettings(Section):
     """Which spaCy pipeline parses the text, and how fast."""
 
     section: ClassVar[str] = "model"
-    name: str
+    name: Annotated[str, Field(min_length=1)]
     batch_size: Positive
     n_process: Positive
     min_segments_per_process: Positive
@@ -196,7 +197,7 @@ class TopicSettings(Section):
     top_terms: Annotated[int, Field(ge=2)]
     min_stability: Fraction
     coherence_unit: Literal["sentence", "unit"]
-    random_state: int
+    random_state: Seed
     bootstrap: Count
     keyterms_top_n: Positive
     textrank_window: Annotated[int, Field(ge=2)]
@@ -238,7 +239,7 @@ class FramingSettings(Section):
     tone_threshold: Fraction
     bootstrap: Count
     permutations: Count
-    random_state: int
+    random_state: Seed
     fdr_level: Annotated[float, Field(gt=0.0, lt=1.0)]
     resample_unit: Literal["auto", "document", "paragraph", "sentence"]
     resample_min_documents: Annotated[int, Field(ge=2)]

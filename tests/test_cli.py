@@ -269,6 +269,18 @@ LATE_INPUTS = {
     "frame model not JSON": (_frame_model_not_json, r"Cannot read the model file .*m.json"),
     "config is a folder": (_config_is_a_folder, r"Config path is a folder, not a file: .*cfg"),
     "config not UTF-8": (_config_not_utf8, r"Config file is not UTF-8 \(byte offset 22\)"),
+    "frame named like a column": (
+        lambda c, t: ((c / "frames.toml").write_text(
+            '[[frame]]\nname = "doc_id"\nlemmas = ["x"]\n'), None)[1],
+        r"frames.toml: \[\[frame\]\] entry 1 \('doc_id'\) 'name'.*is a column of "
+        r"frames_sentences.csv"),
+    "seed out of range": (
+        lambda c, t: ((t / "c.toml").write_text("[framing]\nrandom_state = -5\n"),
+                      ["--config", str(t / "c.toml")])[1],
+        r"'framing.random_state' .* must be between 0 and 4294967295, got -5"),
+    "empty model name": (
+        lambda c, t: ((t / "c.toml").write_text('[model]\nname = ""\n'),
+                      ["--config", str(t / "c.toml")])[1], r"'model.name'"),
 }
 
 
@@ -347,3 +359,27 @@ def test_odd_doc_ids_survive_into_the_findings_and_the_report(tmp_path, nlp):
             assert outputs.evidence(cell) == [(odd, start, end, text[start:end])]
     page = (out / "report.html").read_text(encoding="utf-8")
     assert f"{markupsafe.escape(odd)}, characters" in page
+
+
+def test_a_corpus_inside_the_output_folder_is_refused(tmp_path, capsys):
+    # a run writes tables/ and cleans up leftovers below --out: a corpus there could lose files
+    out = tmp_path / "out"
+    corpus = copy_bundled(out / "tables")
+    before = tree_hashes(corpus)
+    assert main(["run", "--corpus", str(corpus), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "The corpus folder" in err and "is inside the output folder" in err
+    assert tree_hashes(corpus) == before and sorted(p.name for p in out.iterdir()) == ["tables"]
+
+
+def test_an_empty_out_is_refused(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "--out", ""])
+    assert stop.value.code == 2
+    assert "argument --out: must name a folder, not be empty" in capsys.readouterr().err
+
+
+def test_an_empty_entity_gold_file_is_refused(tmp_path, bundled_run, capsys):
+    (tmp_path / "g.jsonl").write_text("\n  \n", encoding="utf-8")
+    assert main(["evaluate-entities", str(tmp_path / "g.jsonl"), "--out", str(bundled_run)]) == 1
+    assert "The gold file holds no mention" in capsys.readouterr().err

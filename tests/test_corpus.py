@@ -109,6 +109,16 @@ def test_bom_is_tolerated_and_dropped(tmp_path):
      r"Manifest line has 5 cells but the header names 3 columns .*line 3.*quote cells"),
     (lambda r: _csv(r, "doc_id,path,group\na,a\x00.txt,x\n"),
      r"Manifest path 'a\\x00.txt' contains a NUL character .*line 2"),
+    (lambda r: (r / "a.txt").write_bytes(b"\xef\xbb\xbf"), r"Empty document file: .*a.txt"),
+    (lambda r: (r / "manifest.toml").write_text(
+        '[[documents]]\ndoc_id = ["a", "b"]\npath = "a.txt"\ngroup = "x"\n'),
+     r"Manifest key 'doc_id' must be a single value, got \['a', 'b'\] .*entry 1"),
+    (lambda r: (r / "manifest.toml").write_text(
+        '[[documents]]\ndoc_id = "a"\npath = "a.txt"\ngroup = "x"\ncomments_start = 1.5\n'),
+     r"Manifest key 'comments_start' must be a line number or a pattern, got 1.5"),
+    (lambda r: (r / "manifest.toml").write_text(
+        f'[[documents]]\ndoc_id = "a"\npath = "{"n" * 300}.txt"\ngroup = "x"\n'),
+     r"Manifest path 'n+\.txt' cannot be used: File name too long"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path, damage, message):
     root = write_corpus(tmp_path / "c", {"a": ("x", "Alpha text."), "b": ("y", "Beta text.")})

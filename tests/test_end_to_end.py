@@ -11,7 +11,7 @@ from pipeline.engine.catalog import read_table
 from pipeline.engine.runner import Runner
 from pipeline.stages import STAGES
 
-from .conftest import CORPUS, OPED, OVERVIEW, copy_bundled, original_text, tree_hashes
+from .conftest import CORPUS, OPED, OVERVIEW, copy_bundled, original_text, tree_hashes, write_corpus
 
 
 def tables(out):
@@ -194,3 +194,35 @@ def test_hard_wrapped_paragraphs_read_the_same_with_any_line_ending(tmp_path, nl
         assert (out / "report.html").is_file()
     assert counts["cr"] == counts["lf"]
     assert counts["lf"][1] > 90  # sentences
+
+
+def _texts_point_at_their_offsets(out, texts):
+    """Every table row with doc_id, start_char, end_char and text: the text is the file's."""
+    bad = {}
+    for path in sorted((out / "tables").glob("*.csv")):
+        table = read_table(path)
+        if not {"doc_id", "start_char", "end_char", "text"} <= set(table.columns):
+            continue
+        wrong = [r for r in table.itertuples()
+                 if texts[r.doc_id][int(r.start_char):int(r.end_char)] != r.text]
+        if wrong:
+            bad[path.name] = (len(wrong), wrong[0].text)
+    return bad
+
+
+def test_every_text_cell_is_the_files_own_text(bundled_run, tmp_path, nlp):
+    texts = {d: original_text(d) for d in (OPED, OVERVIEW)}
+    assert _texts_point_at_their_offsets(bundled_run, texts) == {}
+    # no-break spaces, a hard-wrapped paragraph: spaCy sees plain spaces, tables do not
+    corpus = write_corpus(tmp_path / "c", {
+        "a": ("overview", "Japan\u00a0and Pakistan signed a new\ntrade agreement in Tokyo on "
+                          "Monday, said Foreign\u00a0Minister Bilawal\u00a0Bhutto.\n\nThe "
+                          "talks on the\nsecurity pact went well, officials in Islamabad said.\n"),
+        "b": ("op-ed", "Critics in Islamabad said the\u00a0deal was weak and the aid\n"
+                       "package too small.\n\nThey want more aid from Japan.\n")})
+    out = tmp_path / "out"
+    Runner(STAGES, load_config(), corpus, out, nlp=nlp).run()
+    texts = {d.doc_id: d.text for d in load_corpus(corpus, load_config().corpus).documents}
+    assert _texts_point_at_their_offsets(out, texts) == {}
+    entities = read_table(out / "tables" / "entities.csv")
+    assert any("\u00a0" in t for t in entities["text"])  # kept as the file has it

@@ -367,3 +367,35 @@ def test_a_lock_left_by_a_killed_run_is_free_even_while_its_child_lives(tmp_path
         parent.kill()
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
+
+
+def test_cleanup_touches_only_the_pipelines_own_folders(tmp_path, corpus, logs):
+    out = tmp_path / "out"
+    Runner(stages(), load_config(), corpus, out).run()
+    mine = out / "notes" / ".draft.txt.tmp-1"  # a user's file below --out, named like debris
+    mine.parent.mkdir()
+    mine.write_text("keep me")
+    (out / "tables" / ".rows.csv.tmp-7-00ff00ff00ff").write_text("debris")
+    Runner(stages(), load_config(), corpus, out).run(force=True)
+    assert mine.read_text() == "keep me"
+    assert not (out / "tables" / ".rows.csv.tmp-7-00ff00ff00ff").exists()
+    assert "removed 1 leftover(s)" in logs.text
+
+
+def test_a_folder_where_an_output_file_belongs_is_named_in_one_line(tmp_path, corpus):
+    out = tmp_path / "out"
+    Runner(stages(), load_config(), corpus, out).run()
+    (out / "run.json").unlink()
+    (out / "run.json").mkdir()
+    with pytest.raises(StageError) as err:
+        Runner(stages(), load_config(), corpus, out).run(force=True)
+    assert str(err.value).startswith(f"Cannot write {out / 'run.json'}: Is a directory")
+    assert "remove or rename the folder" in err.value.fix
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def test_group_names_that_look_like_numbers_stay_text(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("doc_id,only_in,group,period\n1,2,3,2023\n")
+    table = read_table(path)
+    assert table.iloc[0].tolist() == ["1", "2", "3", "2023"]

@@ -132,6 +132,14 @@ def _manifest_rows(manifest: Path) -> tuple[list[dict[str, str]], list[str], dic
                           where=str(manifest),
                           fix='write sides = ["Japan", "Pakistan"] (canonical names from '
                               'entities.csv), or leave it out to let the framing stage infer them')
+    for number, entry in enumerate(docs, start=1):
+        for key, value in entry.items():
+            if isinstance(value, list | dict) or (
+                    key == "comments_start" and isinstance(value, float | bool)):
+                raise CorpusError(
+                    f"Manifest key '{key}' must be {'a line number or a pattern' if key == 'comments_start' else 'a single value'}, "
+                    f"got {value!r}", where=f"{manifest}, entry {number}",
+                    fix="write one string (comments_start: a line number or a pattern)")
     rows = [{k: "" if v is None else str(v) for k, v in d.items()} for d in docs]
     return (rows, [f"{manifest}, entry {n}" for n in range(1, len(rows) + 1)],
             {str(k): str(v) for k, v in groups.items()}, tuple(sides))
@@ -182,7 +190,7 @@ def _csv_rows(text: str, manifest: Path) -> list[tuple[int, dict[str, str]]]:
 
 def decode_text(raw: bytes, where: str) -> str:
     """Decode file bytes strictly as UTF-8 (a leading BOM is dropped) or raise CorpusError."""
-    if not raw.strip():
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         raise CorpusError(f"Empty document file: {where}",
                           fix="remove it from the manifest or give it text")
     nul = raw.find(b"\x00")
@@ -250,7 +258,12 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
                 f"Manifest path '{rel}' leaves the corpus folder", where=where,
                 fix="copy the file into the corpus folder and give a path relative to it",
             )
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as err:  # a name longer than the file system allows, and the like
+            raise CorpusError(f"Manifest path '{rel}' cannot be used: {err.strerror or err}",
+                              where=where, fix="give the file a shorter name") from None
+        if not found:
             raise CorpusError(f"Document file not found: {rel}", where=where,
                               fix="correct the path in the manifest or add the file")
         raw = path.read_bytes()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import CorpusError, did_you_mean
 
@@ -69,8 +69,24 @@ class CueEntry(_Strict):
     tags: Words = []
 
 
+# Columns of frames_sentences.csv beside the one per frame: a frame may not take their names.
+RESERVED_FRAME_NAMES = frozenset({"doc_id", "sentence_id", "part", "start_char", "end_char",
+                                  "primary_frame", "frame_confidence", "frames_present", "cues",
+                                  "text", "group", "scope"})
+
+
+def _frame_name(name: str) -> str:
+    if not name.isprintable() or name != name.strip():
+        raise ValueError(f"must be printable, without outer spaces (it names a column), "
+                         f"got {name!r}")
+    if name in RESERVED_FRAME_NAMES:
+        raise ValueError(f"{name!r} is a column of frames_sentences.csv; name the frame "
+                         "otherwise")
+    return name
+
+
 class FrameEntry(CueEntry):
-    name: Name
+    name: Annotated[Name, AfterValidator(_frame_name)]
     definition: str = ""
     wins_ties_over: Words = []
     ambiguous: Words = []
@@ -89,7 +105,7 @@ class StopwordsFile(_Strict):
 
 
 class BackgroundFile(_Strict):
-    counts: dict[str, Annotated[float, Field(ge=0)]] = {}
+    counts: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = {}
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {

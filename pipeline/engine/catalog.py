@@ -55,7 +55,7 @@ TEXT_COLUMNS = {"doc_id", "text", "path", "group", "title", "part", "lemma", "po
                 "numbers", "match_numbers", "numbers_agree", "tone", "scope", "level", "side_a",
                 "side_b", "measure", "unit", "group_a", "group_b", "finding", "evidence",
                 "distinctive_for", "agent_verbs", "patient_verbs", "relationship", "feature",
-                "period"}
+                "period", "only_in", "higher", "lower", "group_name"}
 
 
 def artifact_kind(name: str) -> str:
@@ -153,6 +153,8 @@ class FigureFiles:
 # Temporary and replaced artifacts: ".<name>.tmp-<pid>-<random>" / ".<name>.old-<pid>-<random>"
 # (older runs wrote "-<pid>" alone). Unique per writer, so a later run never reuses a dead
 # run's folder, even when it has the same process id (PID 1 in a container).
+# The folders below an output folder that the pipeline writes in (and cleans up).
+OUTPUT_FOLDERS = ("cache", "tables", "figures", "evaluation")
 _DEBRIS = re.compile(r"^\..+\.(tmp|old)-\d+(-[0-9a-f]+)?$")
 
 
@@ -164,18 +166,19 @@ def remove_debris(out_dir: Path) -> list[Path]:
     """Remove what interrupted runs left below ``out_dir`` (their temporary and replaced
     artifacts); call it only while holding the folder's lock. Returns what was removed."""
     removed = []
-    if not out_dir.is_dir():
-        return removed
-    for folder, names, files in os.walk(out_dir):
-        for name in [*names, *files]:
-            if _DEBRIS.match(name):
-                path = Path(folder) / name
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
-                removed.append(path)
-        names[:] = [n for n in names if not _DEBRIS.match(n)]
+    # only where the pipeline writes: the folder itself and its own subfolders, never
+    # anything else a user keeps below it
+    for folder in (out_dir, *(out_dir / d for d in OUTPUT_FOLDERS)):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in folder.iterdir():
+            if not _DEBRIS.match(path.name):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
     return sorted(removed)
 
 
@@ -191,6 +194,14 @@ class _Writer:
         raise NotImplementedError
 
     def commit(self) -> None:
+        """Rename the finished artifact into place; on failure nothing temporary stays."""
+        try:
+            self._commit()
+        except BaseException:
+            self.abort()
+            raise
+
+    def _commit(self) -> None:
         os.replace(self.tmp, self.target)
 
     def abort(self) -> None:
@@ -232,12 +243,15 @@ class _DocsWriter(_Writer):
         value.to_disk(self.tmp / f"shard-{self.chunks:05d}.spacy")
         self.chunks += 1
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         old = _scratch(self.target, "old")
         if self.target.exists():
             os.replace(self.target, old)
         os.replace(self.tmp, self.target)
-        shutil.rmtree(old, ignore_errors=True)
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
 
 
 class _FigureWriter(_Writer):
@@ -257,7 +271,7 @@ class _FigureWriter(_Writer):
         plt.close(value)
         self.chunks += 1
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         os.replace(self.tmp, self.target)
         os.replace(self.svg_tmp, self.svg_target)
 

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -94,12 +95,18 @@ def frame_model_path(config: Config) -> Path | None:
 
 
 def check_out_dir(corpus_dir: Path, out_dir: Path) -> None:
-    """Refuse an output folder that is the corpus folder or inside it: a run must never
-    write into the corpus (an output such as findings.md could replace a document)."""
+    """Refuse an output folder that is the corpus folder, inside it or around it: a run
+    must never write into the corpus (an output such as findings.md could replace a
+    document) nor clean up inside it."""
+    if not str(out_dir).strip():
+        raise StageError("--out is empty", fix="give an output folder, e.g. --out outputs")
     corpus, out = Path(corpus_dir).resolve(), Path(out_dir).resolve()
     if out == corpus or corpus in out.parents:
         raise StageError(f"The output folder {out_dir} is inside the corpus folder {corpus_dir}",
                          fix="give an --out folder outside the corpus, e.g. --out outputs")
+    if out in corpus.parents:  # a run writes and cleans up below --out: never in a corpus
+        raise StageError(f"The corpus folder {corpus_dir} is inside the output folder {out_dir}",
+                         fix="move the corpus out of the output folder, or give another --out")
 
 
 class Runner:
@@ -512,13 +519,19 @@ def check_writable(out_dir: Path) -> None:
 
 def _os_error(err: OSError, out_dir: Path) -> StageError:
     """An operating-system error of a run as one line: what, which file, what to do."""
-    name = err.filename or ""
+    name = str(err.filename or "")
+    scratch = re.match(r"^\.(.+)\.(?:tmp|old)-\d+(?:-[0-9a-f]+)?$", Path(name).name)
+    if scratch:  # the temporary name a writer used: say which output it was for
+        name = str(Path(name).with_name(scratch.group(1)))
     inside = bool(name) and Path(os.path.abspath(name)).is_relative_to(out_dir.absolute())
     fix = {errno.ENOSPC: "free space on that disk, or give an --out folder on another one",
            errno.EDQUOT: "free space within your quota, or give another --out folder",
            errno.EROFS: "give an --out folder on a writable file system",
            errno.EACCES: "give an --out folder you can write in",
-           errno.EPERM: "give an --out folder you can write in"}.get(
+           errno.EPERM: "give an --out folder you can write in",
+           errno.EISDIR: "remove or rename the folder that stands where that file belongs",
+           errno.EEXIST: "remove or rename the file that stands where that folder belongs",
+           errno.ENOTDIR: "remove or rename the file that stands where that folder belongs"}.get(
         err.errno, "check the file and the disk it is on, then run again")
     verb = "write" if inside or err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) else \
         "read or write"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import srsly
 from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, NORM, ORTH, SPACY, TAG
 from spacy.tokens import Doc, DocBin, Span
@@ -107,3 +108,20 @@ class ParsedDocs:
     def for_document(self, doc_id: str) -> list[Doc]:
         """The segment docs of one document, in reading order."""
         return [d for d in self if d.user_data.get("doc_id") == doc_id]
+
+
+def with_original_text(table: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+    """``table`` with its ``text`` column read from the original files at each row's
+    ``start_char``/``end_char``: spaCy sees white space made plain (a no-break space or
+    line break inside a paragraph as a space), the tables promise the file's own text.
+
+    >>> with_original_text(pd.DataFrame({"doc_id": ["a"], "start_char": [0], "end_char": [3],
+    ...                                  "text": ["x y"]}), {"a": "x\u00a0y"})["text"].tolist()
+    ['x\xa0y']
+    """
+    if table.empty or not {"doc_id", "start_char", "end_char", "text"} <= set(table.columns):
+        return table
+    starts = table["start_char"].to_numpy()
+    ends = table["end_char"].to_numpy()
+    return table.assign(text=[texts[d][int(a):int(b)] if d in texts else t for d, a, b, t in
+                              zip(table["doc_id"], starts, ends, table["text"], strict=True)])

@@ -66,6 +66,10 @@ def read_gold(path: Path) -> list[dict]:
                 fix='write {"file": "name.txt", "start": 0, "end": 5, "label": "GPE"} per line',
             ) from None
         records.append(record)
+    if not records:
+        raise PipelineError("The gold file holds no mention", where=str(path),
+                            fix='write {"file": "name.txt", "start": 0, "end": 5, "label": '
+                                '"GPE"} per line')
     return records
 
 

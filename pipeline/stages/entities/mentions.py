@@ -59,7 +59,7 @@ from pipeline.corpus.entity_lexicon import (
 )
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.corpus.manifest import Corpus
-from pipeline.nlp.docs import file_offsets
+from pipeline.nlp.docs import file_offsets, with_original_text
 from pipeline.nlp.roles import names_the_place
 from pipeline.stages.entities.corrections import correct_mentions, with_demonym_countries
 from pipeline.stages.entities.ruler import (
@@ -135,5 +135,6 @@ def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     comparison = entity_comparison(summary, documents, tuple(compare))
     cooccurrence = cooccurrence_table(counted)
 
+    table = with_original_text(table, {d.doc_id: d.text for d in corpus.documents})
     return {"entities": table, "entity_summary": summary, "entity_comparison": comparison,
             "cooccurrence": cooccurrence}

@@ -36,7 +36,7 @@ from pipeline.corpus.lexicons import Lexicon, ModelFile
 from pipeline.corpus.manifest import Corpus
 from pipeline.errors import ConfigError
 from pipeline.nlp.cues import compile_cues
-from pipeline.nlp.docs import file_offsets, sentences_of
+from pipeline.nlp.docs import file_offsets, sentences_of, with_original_text
 from pipeline.nlp.roles import mention_role
 from pipeline.nlp.terms import (
     TermOptions,
@@ -297,13 +297,14 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
 
     term_rows = occurrences[occurrences["kind"].isin(["word", "phrase"])].assign(
         kind=lambda d: d["kind"].map({"word": "lemma", "phrase": "noun_phrase"}))
-    return {"keyness": keyness, "terms": term_rows[["doc_id", "sentence_id", "kind", "term",
-                                                    "start_char", "end_char", "text"]],
+    texts = {d.doc_id: d.text for d in corpus.documents}
+    return {"keyness": keyness, "terms": with_original_text(term_rows[[
+                "doc_id", "sentence_id", "kind", "term", "start_char", "end_char", "text"]], texts),
             "frames_sentences": frames_sent, "frame_shares": frame_shares,
-            "headline_frames": headlines,
+            "headline_frames": with_original_text(headlines, texts),
             "tone": tone, "tone_summary": tone_summary(tone, sent, compare, settings),
-            "stance": stance, "stance_markers": collected["markers"],
-            "actors": actors, "actor_roles": roles, "relationship": relationship,
+            "stance": stance, "stance_markers": with_original_text(collected["markers"], texts),
+            "actors": actors, "actor_roles": with_original_text(roles, texts), "relationship": relationship,
             "sides": sides_table, "voices": voices, "quoted_speakers": quoted_speakers(voices),
             "relationship_sentences": body_rel[key + ["relationship", "names_side_a",
                                                       "names_side_b", "third_parties"]],
