@@ -278,7 +278,11 @@ LATE_INPUTS = {
         lambda c, t: ((t / "c.toml").write_text("[framing]\nrandom_state = -5\n"),
                       ["--config", str(t / "c.toml")])[1],
         r"'framing.random_state' .* must be between 0 and 4294967295, got -5"),
-    "empty model name": (
+    "nothing to parse": (
+        lambda c, t: ((t / "c.toml").write_text("[parse]\nparts = []\n"),
+                      ["--config", str(t / "c.toml")])[1],
+        r"'parse.parts' .* must name at least one part \(else there is nothing to analyse\)"),
+        "empty model name": (
         lambda c, t: ((t / "c.toml").write_text('[model]\nname = ""\n'),
                       ["--config", str(t / "c.toml")])[1], r"'model.name'"),
 }

@@ -12,6 +12,7 @@ from pipeline.errors import ConfigError
 from pipeline.stages import STAGES
 from pipeline.stages.topics.model import (
     Candidate,
+    TooLittleText,
     candidate_sizes,
     choose,
     document_shares,
@@ -105,8 +106,9 @@ def test_document_shares_weight_units_by_size_and_bootstrap_brackets_them():
     assert (lo <= share).all() and (share <= hi).all() and (hi - lo > 0).all()
 
 
-def test_too_many_topics_for_the_units_is_a_clear_error():
-    with pytest.raises(ConfigError) as err:
+def test_too_many_topics_for_the_units_is_too_little_text_not_a_failure():
+    # TooLittleText (a ConfigError) is caught by the stage: empty topic tables, the run goes on
+    with pytest.raises(TooLittleText) as err:
         candidate_sizes(TopicSettings(n_topics_range=(10, 12)), n_units=9, n_terms=40)
     message = str(err.value)
     assert "n_topics_range = [10, 12] asks for 10 or more topics" in message
@@ -280,3 +282,15 @@ def test_a_corpus_that_names_nothing_runs_to_the_end(tmp_path, nlp):
     assert (out / "figures" / "entity_networks.png").is_file()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "No person, place, organisation or other name was found" in page
+
+
+def test_asking_for_more_topics_than_units_gives_empty_topic_tables(bundled_run, tmp_path, nlp):
+    from pipeline.engine.catalog import read_table
+
+    from .conftest import rerun_copy
+
+    config = tmp_path / "c.toml"
+    config.write_text("[topics]\nn_topics = 500\n", encoding="utf-8")
+    out = rerun_copy(bundled_run, tmp_path / "out", nlp, "topics", config)
+    topics = read_table(out / "tables" / "topics.csv")
+    assert topics.empty and "topic_id" in topics.columns
