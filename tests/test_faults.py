@@ -112,7 +112,13 @@ def _run_until(corpus: Path, out: Path, config: Path, trigger: str, signum: int)
             pytest.fail("the trigger never came:\n" + "".join(lines))
         workers = _children(process.pid)
         process.send_signal(signum)
-        rest = process.communicate(timeout=60)[1]
+        rest = ""
+        for _ in range(12):  # as a user would press Ctrl-C again if the first went unheard
+            try:
+                rest = process.communicate(timeout=5)[1]
+                break
+            except subprocess.TimeoutExpired:
+                process.send_signal(signum)
     finally:
         if process.poll() is None:
             process.kill()
