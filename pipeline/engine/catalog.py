@@ -120,7 +120,8 @@ def _has_carriage_return(df: pd.DataFrame) -> pd.Series:
     for column in df.columns:
         values = df[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            found |= values.map(lambda v: isinstance(v, str) and "\r" in v).astype(bool)
+            found |= values.astype(str).str.contains("\r", regex=False).fillna(False) \
+                .astype(bool)
     return found
 
 
@@ -156,6 +157,14 @@ class FigureFiles:
 # The folders below an output folder that the pipeline writes in (and cleans up).
 OUTPUT_FOLDERS = ("cache", "tables", "figures", "evaluation")
 _DEBRIS = re.compile(r"^\..+\.(tmp|old)-\d+(-[0-9a-f]+)?$")
+
+
+def scratch_target(path: Path) -> Path | None:
+    """The artifact a temporary or replaced name (``.<name>.tmp-<pid>-<random>``) was for,
+    or None for any other name."""
+    if not _DEBRIS.match(path.name):
+        return None
+    return path.with_name(re.sub(r"\.(tmp|old)-\d+(-[0-9a-f]+)?$", "", path.name[1:]))
 
 
 def _scratch(target: Path, kind: str) -> Path:

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import platform
-import re
 import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +28,13 @@ import spacy
 from pipeline.config import Config, settings_hash
 from pipeline.corpus.lexicons import PACKAGE_DATA
 from pipeline.corpus.manifest import Corpus, check_compare, load_corpus
-from pipeline.engine.catalog import Catalog, artifact_key, artifact_kind, remove_debris
+from pipeline.engine.catalog import (
+    Catalog,
+    artifact_key,
+    artifact_kind,
+    remove_debris,
+    scratch_target,
+)
 from pipeline.engine.fingerprints import (
     changed,
     code_fingerprint,
@@ -520,9 +525,9 @@ def check_writable(out_dir: Path) -> None:
 def _os_error(err: OSError, out_dir: Path) -> StageError:
     """An operating-system error of a run as one line: what, which file, what to do."""
     name = str(err.filename or "")
-    scratch = re.match(r"^\.(.+)\.(?:tmp|old)-\d+(?:-[0-9a-f]+)?$", Path(name).name)
-    if scratch:  # the temporary name a writer used: say which output it was for
-        name = str(Path(name).with_name(scratch.group(1)))
+    target = scratch_target(Path(name)) if name else None
+    if target is not None:  # the temporary name a writer used: say which output it was for
+        name = str(target)
     inside = bool(name) and Path(os.path.abspath(name)).is_relative_to(out_dir.absolute())
     fix = {errno.ENOSPC: "free space on that disk, or give an --out folder on another one",
            errno.EDQUOT: "free space within your quota, or give another --out folder",
