@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from pipeline.corpus.groups import ALL
 from pipeline.errors import ConfigError, did_you_mean
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
@@ -454,12 +455,15 @@ def load_config(path: str | Path | None = None) -> Config:
             where[key].update({k: str(path) for k in value})
 
     compare = raw.get("compare")
-    if not isinstance(compare, list) or len(compare) != 2 or not all(
+    if compare == ALL or compare == [ALL]:
+        compare = [ALL]
+    elif not isinstance(compare, list) or len(compare) < 2 or not all(
         isinstance(g, str) and g for g in compare
-    ) or compare[0] == compare[1]:
+    ) or len(set(compare)) != len(compare):
         origin = where["compare"].get("compare", "defaults.toml")
         problems.append(
-            f"'compare' in {origin} must list exactly two different group names, got {compare!r}"
+            f"'compare' in {origin} must list two or more different group names, or be "
+            f"\"{ALL}\" (every group of the manifest), got {compare!r}"
         )
         compare = ["", ""]
     sections = {

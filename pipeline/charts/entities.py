@@ -7,7 +7,8 @@ import math
 import pandas as pd
 from matplotlib.axes import Axes
 
-from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, legend_outside
+from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, colour_of, legend_outside
+from pipeline.corpus.groups import REST
 
 
 def plot_top_entities(ax: Axes, comparison: pd.DataFrame, top_n: int = 12) -> Axes:
@@ -16,6 +17,8 @@ def plot_top_entities(ax: Axes, comparison: pd.DataFrame, top_n: int = 12) -> Ax
         ax.text(0.5, 0.5, "no entities", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return ax
+    if (comparison["group_a"] == REST).any():
+        return _plot_top_entities_per_group(ax, comparison, top_n)
     group_a, group_b = comparison["group_a"].iloc[0], comparison["group_b"].iloc[0]
     top_a = comparison.nlargest(top_n, ["rate_a", "mentions_a"])
     top_b = comparison.nlargest(top_n, ["rate_b", "mentions_b"])
@@ -38,6 +41,34 @@ def plot_top_entities(ax: Axes, comparison: pd.DataFrame, top_n: int = 12) -> Ax
              if lead is not None]
     # one line per group, wrapped at the figure's edges when a long name needs it
     ax.set_title("\n".join(["Most-named entities", *parts]), fontsize=10, wrap=True)
+    legend_outside(ax)
+    return ax
+
+
+def _plot_top_entities_per_group(ax: Axes, comparison: pd.DataFrame, top_n: int) -> Axes:
+    """Three or more groups: a bar per group (its rate, from its one-vs-rest rows) for the
+    ``top_n`` most named entities of each group."""
+    rest = comparison[comparison["group_a"] == REST]
+    groups = list(dict.fromkeys(rest["group_b"]))
+    rates = rest.pivot_table(index=["canonical", "label"], columns="group_b", values="rate_b",
+                             aggfunc="first").reindex(columns=groups).fillna(0)
+    chosen = list(dict.fromkeys(c for g in groups for c in
+                                rates[g][rates[g] > 0].sort_values(ascending=False,
+                                                                   kind="stable")
+                                .index[:max(2, top_n // 2)]))
+    rates = rates.loc[chosen]
+    rates = rates.assign(_t=rates.sum(axis=1)).sort_values("_t", ascending=False,
+                                                           kind="stable").drop(columns="_t")
+    height = 0.8 / len(groups)
+    for i, g in enumerate(groups):
+        y = [k + (i - (len(groups) - 1) / 2) * height for k in range(len(rates))]
+        ax.barh(y, rates[g], height, color=colour_of(g, groups), label=g)
+    ax.set_yticks(range(len(rates)), [f"{c} ({lab})" for c, lab in rates.index])
+    ax.invert_yaxis()
+    ax.set_xlabel("mentions per 1,000 words of article body")
+    leads = [f"{rates[g].idxmax()[0]} leads the {g} ({rates[g].max():.1f} per 1,000 words)"
+             for g in groups if len(rates) and rates[g].max() > 0]
+    ax.set_title("\n".join(["Most-named entities", *leads]), fontsize=10, wrap=True)
     legend_outside(ax)
     return ax
 

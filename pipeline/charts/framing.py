@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 
-from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, legend_outside
+from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, colour_of, legend_outside
 
 MAX_ARCS = 8
 
@@ -37,7 +37,8 @@ def _distinctive_note(keyness: pd.DataFrame, compare: tuple[str, str],
 
 
 def plot_keyness_bars(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
-                      top_n: int = 15, z_threshold: float = 1.96, min_units: int = 2) -> Axes:
+                      top_n: int = 15, z_threshold: float = 1.96, min_units: int = 2,
+                      colours: tuple[str, str] = GROUP_COLOURS[:2]) -> Axes:
     """Diverging bars of log-odds z: the terms leaning most to each group, on its side.
 
     Terms found in fewer than ``min_units`` paragraphs of the group they lean
@@ -53,7 +54,7 @@ def plot_keyness_bars(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
     if shown.empty:
         return _empty(ax, "no terms in two or more paragraphs of either group")
     passes = (shown["distinctive_for"].fillna("") != "").to_numpy()
-    edges = [GROUP_COLOURS[0] if z > 0 else GROUP_COLOURS[1] for z in shown["log_odds_z"]]
+    edges = [colours[0] if z > 0 else colours[1] for z in shown["log_odds_z"]]
     fills = [to_rgba(c, 1.0 if p else 0.3) for c, p in zip(edges, passes, strict=True)]
     ax.barh(range(len(shown)), shown["log_odds_z"], color=fills, edgecolor=edges, linewidth=0.6)
     ax.set_yticks(range(len(shown)), [f"{t} ({ca}/{cb})" for t, ca, cb in zip(
@@ -84,7 +85,8 @@ def _label_points(ax: Axes, rows: pd.DataFrame, label_n: int, colour: str) -> No
 
 
 def plot_fightin_words(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str],
-                       z_threshold: float = 1.96, label_n: int = 10) -> Axes:
+                       z_threshold: float = 1.96, label_n: int = 10,
+                       colours: tuple[str, str] = GROUP_COLOURS[:2]) -> Axes:
     """Frequency against log-odds z for every term; distinctive terms coloured and labelled.
 
     When no term of a group passes, the most leaning ones are labelled in grey and
@@ -97,7 +99,7 @@ def plot_fightin_words(ax: Axes, keyness: pd.DataFrame, compare: tuple[str, str]
                label="not distinctive")
     for i, group in enumerate(compare):
         hit = keyness[keyness["distinctive_for"] == group]
-        colour = GROUP_COLOURS[i]
+        colour = colours[i]
         if hit.empty:
             side = keyness[keyness["log_odds_z"] > 0] if i == 0 else \
                 keyness[keyness["log_odds_z"] < 0]
@@ -137,13 +139,13 @@ def _offsets(n_groups: int, height: float) -> list[float]:
 
 def _grouped_barh(ax: Axes, rows: pd.DataFrame, key: str, value: str,
                   compare: tuple[str, str]) -> list[str]:
-    """Two bars per category (one per group, the first on top); returns the categories."""
+    """A bar per group in each category (the first group on top); returns the categories."""
     categories = list(dict.fromkeys(rows[key]))
-    height = 0.38
+    height = 0.76 / len(compare)
     for i, (group, dy) in enumerate(zip(compare, _offsets(len(compare), height), strict=True)):
         g = rows[rows["group"] == group].set_index(key).reindex(categories)
-        ax.barh(np.arange(len(categories)) + dy, g[value], height, color=GROUP_COLOURS[i],
-                label=group)
+        ax.barh(np.arange(len(categories)) + dy, g[value], height,
+                color=colour_of(group, compare), label=group)
     ax.set_yticks(range(len(categories)), [c.replace("_", " ") for c in categories], fontsize=8)
     ax.invert_yaxis()
     return categories
@@ -163,12 +165,12 @@ def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, 
     unused = [f for f in used.index if used[f] == 0]
     rows = rows[~rows["frame"].isin(unused)]
     categories = list(dict.fromkeys(rows["frame"]))
-    for i, (group, dy) in enumerate(zip(compare, _offsets(len(compare), 0.32), strict=True)):
+    for group, dy in zip(compare, _offsets(len(compare), 0.64 / len(compare)), strict=True):
         g = rows[rows["group"] == group].set_index("frame").reindex(categories)
         y = np.arange(len(categories)) + dy
-        ax.hlines(y, g["share_low"], g["share_high"], color=GROUP_COLOURS[i], lw=2.5,
-                  alpha=0.45)
-        ax.plot(g["share"], y, "o", color=GROUP_COLOURS[i], label=group, ms=6, clip_on=False)
+        colour = colour_of(group, compare)
+        ax.hlines(y, g["share_low"], g["share_high"], color=colour, lw=2.5, alpha=0.45)
+        ax.plot(g["share"], y, "o", color=colour, label=group, ms=6, clip_on=False)
     ax.set_yticks(range(len(categories)), [c.replace("_", " ") for c in categories], fontsize=8)
     ax.set_ylim(len(categories) - 0.5, -0.5)
     ax.grid(axis="y", color="#eeeeee", lw=0.6)
@@ -178,19 +180,21 @@ def plot_frame_shares(ax: Axes, frame_shares: pd.DataFrame, compare: tuple[str, 
                                                      values="share") \
         .reindex(columns=list(compare)).fillna(0)
     leads = []
-    for i, group in enumerate(compare):
-        other = compare[1 - i]
-        gap = (wide[group] - wide[other]).sort_values(ascending=False, kind="stable")
+    for group in compare:  # each group's frame furthest above every other group's share
+        others = wide[[g for g in compare if g != group]].max(axis=1)
+        gap = (wide[group] - others).sort_values(ascending=False, kind="stable")
         if len(gap) and gap.iloc[0] > 0:
             f = gap.index[0]
-            leads.append(f"the {group} uses {f.replace('_', ' ')} more "
-                         f"({wide.loc[f, group]:.0%} of sentences vs {wide.loc[f, other]:.0%})")
+            than = "" if len(compare) == 2 else " than any other group"
+            leads.append(f"the {group} uses {f.replace('_', ' ')} more{than} "
+                         f"({wide.loc[f, group]:.0%} of sentences vs {others[f]:.0%})")
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     label = "share of body sentences with this primary frame (dot) and its 95% bootstrap interval"
     if "resampling_unit" in rows and rows["resampling_unit"].nunique() == 1:
         label += f" ({rows['resampling_unit'].iloc[0]}s resampled)"
     if unused:
-        label += "\n" + textwrap.fill("not used by either group: " + ", ".join(
+        label += "\n" + textwrap.fill(("not used by either group: " if len(compare) == 2 else
+                                    "not used by any compared group: ") + ", ".join(
             f.replace("_", " ") for f in unused), width=90)
     ax.set_xlabel(label)
     title = "Primary frame of sentences"
@@ -213,7 +217,7 @@ def plot_tone_arcs(ax: Axes, tone: pd.DataFrame, groups: dict[str, str],
             d = body[body["doc_id"] == doc_id].sort_values("sentence_id")
             group = groups[doc_id]
             rolled = d["compound"].rolling(window, min_periods=1, center=True).mean()
-            ax.plot(d["position"], rolled, color=GROUP_COLOURS[compare.index(group)],
+            ax.plot(d["position"], rolled, color=colour_of(group, compare),
                     label=f"{doc_id} ({group})")
         title = f"Tone arc of each document (rolling mean over {window} sentences)"
     else:
@@ -221,7 +225,7 @@ def plot_tone_arcs(ax: Axes, tone: pd.DataFrame, groups: dict[str, str],
         for i, group in enumerate(compare):
             g = body[body["doc_id"].map(groups) == group]
             means = g.groupby(pd.cut(g["position"], bins), observed=False)["compound"].mean()
-            ax.plot((bins[:-1] + bins[1:]) / 2, means.to_numpy(), color=GROUP_COLOURS[i],
+            ax.plot((bins[:-1] + bins[1:]) / 2, means.to_numpy(), color=colour_of(group, compare),
                     marker="o", label=f"{group} (mean of {g['doc_id'].nunique()} documents)")
         title = "Tone through the documents, by tenth of each document"
     means = [f"{g} {body.loc[body['doc_id'].map(groups) == g, 'compound'].mean():+.2f}"
@@ -270,18 +274,18 @@ def plot_stance_rates(ax: Axes, stance: pd.DataFrame, compare: tuple[str, str],
     _grouped_barh(ax, rows, "marker", "per_1k_words", compare)
     wide = rows.pivot_table(index="marker", columns="group", values="per_1k_words") \
         .reindex(columns=list(compare)).fillna(0)
-    gap = (wide[compare[1]] - wide[compare[0]]).abs().sort_values(ascending=False)
+    gap = (wide.max(axis=1) - wide.min(axis=1)).sort_values(ascending=False)
     title = "Stance, hedging and attribution per 1,000 words"
     if len(gap) and gap.iloc[0] > 0:
         m = gap.index[0]
-        more = compare[1] if wide.loc[m, compare[1]] > wide.loc[m, compare[0]] else compare[0]
-        less = compare[0] if more == compare[1] else compare[1]
+        more, less = wide.loc[m].idxmax(), wide.loc[m].idxmin()
         title = (f"Largest gap: the {more} uses more {m.replace('_', ' ')}, "
                  f"{wide.loc[m, more]:.1f} per 1,000 words against {wide.loc[m, less]:.1f}")
     whose = {"author": " in the author's own voice", "quoted": " quoted from others"}
     label = f"markers per 1,000 words of article body{whose.get(voice, '')}"
     if unused:
-        label += "\nin neither group: " + ", ".join(m.replace("_", " ") for m in unused)
+        label += ("\nin neither group: " if len(compare) == 2 else "\nin no compared group: ") \
+            + ", ".join(m.replace("_", " ") for m in unused)
     ax.set_xlabel(label)
     ax.set_title(title, fontsize=10)
     legend_outside(ax)
@@ -305,13 +309,14 @@ def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
         return _empty(ax, "no actor is a subject or object")
     top = by.groupby("actor")["mentions"].sum().sort_values(ascending=False).head(top_n).index
     top = sorted(top, key=lambda a: (-by[by["actor"] == a]["mentions"].sum(), a))
-    height = 0.38
-    for i, (group, dy) in enumerate(zip(compare, _offsets(len(compare), height), strict=True)):
+    height = 0.76 / len(compare)
+    for group, dy in zip(compare, _offsets(len(compare), height), strict=True):
+        colour = colour_of(group, compare)
         g = by[by["group"] == group].set_index("actor").reindex(top)
         roles = (g["agent"] + g["patient"]).fillna(0).astype(int)
         agency = g["agent"] / roles.where(roles > 0)
         y = np.arange(len(top)) + dy
-        ax.barh(y, agency.fillna(0), height, color=GROUP_COLOURS[i], label=group)
+        ax.barh(y, agency.fillna(0), height, color=colour, label=group)
         for yy, value, n_roles, n in zip(y, agency, roles, g["mentions"].fillna(0).astype(int),
                                          strict=True):
             if n_roles == 0:
@@ -320,7 +325,7 @@ def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
                 ax.text(0, yy, text, va="center", fontsize=7, color="#555555", style="italic")
                 continue
             if value == 0:  # a visible tick: 0% is a value, not a gap
-                ax.plot([0, 0], [yy - height / 2, yy + height / 2], color=GROUP_COLOURS[i],
+                ax.plot([0, 0], [yy - height / 2, yy + height / 2], color=colour,
                         lw=2.5, solid_capstyle="butt")
             ax.text(value, yy, f" {value:.0%}: {_plural(n_roles, 'role')} / "
                     f"{_plural(n, 'mention')}", va="center", fontsize=7)
@@ -334,12 +339,17 @@ def plot_actor_agency(ax: Axes, actors: pd.DataFrame, compare: tuple[str, str],
     wide = by.assign(agency=by["agent"] / (by["agent"] + by["patient"]).where(
         by["agent"] + by["patient"] >= 3)).pivot_table(index="actor", columns="group",
                                                         values="agency")
-    if set(compare) <= set(wide.columns):
-        gap = (wide[compare[1]] - wide[compare[0]]).dropna()
+    shown = [g for g in compare if g in wide.columns]
+    if len(shown) >= 2:
+        wide = wide[shown]
+        gap = (wide.max(axis=1, skipna=False) - wide.min(axis=1, skipna=False)).dropna()
         if len(gap) and gap.abs().max() > 0:
             actor = gap.abs().sort_values(ascending=False, kind="stable").index[0]
-            title = (f"{actor} is the agent in {wide.loc[actor, compare[1]]:.0%} of its roles in "
-                     f"the {compare[1]}, {wide.loc[actor, compare[0]]:.0%} in the {compare[0]}\n"
+            # two groups: B then A; more: the groups where the actor acts most and least
+            first, second = (compare[1], compare[0]) if len(compare) == 2 else \
+                (wide.loc[actor].idxmax(), wide.loc[actor].idxmin())
+            title = (f"{actor} is the agent in {wide.loc[actor, first]:.0%} of its roles in "
+                     f"the {first}, {wide.loc[actor, second]:.0%} in the {second}\n"
                      "(subjects and objects of the most-mentioned actors)")
     ax.set_title(title, fontsize=10)
     legend_outside(ax)
@@ -403,8 +413,8 @@ def plot_over_time(ax: Axes, over_time: pd.DataFrame, measure: str, category: st
             continue
         xs = g["period"].map(x).to_numpy(float)
         ax.fill_between(xs, g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float),
-                        color=GROUP_COLOURS[i], alpha=0.18, lw=0)
-        ax.plot(xs, g["value"], "o-", color=GROUP_COLOURS[i], ms=4, lw=1.6,
+                        color=colour_of(group, compare), alpha=0.18, lw=0)
+        ax.plot(xs, g["value"], "o-", color=colour_of(group, compare), ms=4, lw=1.6,
                 label=f"{group} ({int(g['documents'].sum())} docs)")
     ax.set_xticks(range(len(periods)), periods, rotation=45 if len(periods) > 6 else 0,
                   ha="right" if len(periods) > 6 else "center", fontsize=8)

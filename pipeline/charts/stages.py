@@ -22,7 +22,7 @@ from pipeline.charts.framing import (
     plot_stance_rates,
     plot_tone_arcs,
 )
-from pipeline.charts.style import GROUP_COLOURS, new_figure
+from pipeline.charts.style import colour_key, colour_of, new_figure
 from pipeline.charts.topics import (
     group_prevalence,
     keyterm_documents,
@@ -33,11 +33,12 @@ from pipeline.charts.topics import (
 )
 from pipeline.config import EntitySettings, FramingSettings, TopicSettings
 from pipeline.corpus.entity_lexicon import NAME_LABELS
+from pipeline.corpus.groups import contrast_rows, shown_contrasts
 
 
 def entity_charts(entity_comparison: pd.DataFrame, entity_summary: pd.DataFrame,
                   cooccurrence: pd.DataFrame, documents: pd.DataFrame, *,
-                  entities: EntitySettings, compare: tuple[str, str]) -> dict[str, object]:
+                  entities: EntitySettings, compare: tuple[str, ...]) -> dict[str, object]:
     """The most-named entities of each group, and each shown document's entity network."""
     compare = tuple(compare)
     # charts show names; dates and amounts stay in the tables
@@ -50,7 +51,7 @@ def entity_charts(entity_comparison: pd.DataFrame, entity_summary: pd.DataFrame,
     net_figure, axes = new_figure(6 * len(shown), 5.5, ncols=len(shown))
     group_of = documents.set_index("doc_id")["group"]
     for ax, doc_id in zip(axes, shown, strict=True):
-        colour = GROUP_COLOURS[list(compare).index(group_of[doc_id])]
+        colour = colour_of(group_of[doc_id], compare)
         plot_entity_network(ax, cooccurrence, name_summary, doc_id, entities.chart_top_n, colour)
     net_figure.suptitle("Entities named in the same sentence (node size: mentions; "
                         "line width: shared sentences)")
@@ -59,7 +60,7 @@ def entity_charts(entity_comparison: pd.DataFrame, entity_summary: pd.DataFrame,
 
 def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics: pd.DataFrame,
                  keyterms: pd.DataFrame, documents: pd.DataFrame, *, topic_settings: TopicSettings,
-                 compare: tuple[str, str]) -> dict[str, object]:
+                 compare: tuple[str, ...]) -> dict[str, object]:
     """Topic shares per document, each topic's top terms, the choice of k, key terms."""
     settings, compare = topic_settings, tuple(compare)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
@@ -77,8 +78,8 @@ def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics
         else:
             ax.set_axis_off()
     terms_figure.suptitle(f"Top terms of the {k} topics; bars in the colour of the group "
-                          f"whose documents the topic fills most ({compare[0]} blue, "
-                          f"{compare[1]} orange; grey: both alike)" if k else
+                          f"whose documents the topic fills most ({colour_key(compare)}; "
+                          f"grey: {'both' if len(compare) == 2 else 'all'} alike)" if k else
                           "No topic model: too little text in this corpus")
     selection_figure, (ax,) = new_figure(6, 3.5)
     plot_topic_selection(ax, topic_selection, settings.min_stability)
@@ -94,17 +95,29 @@ def topic_charts(topics: pd.DataFrame, topic_selection: pd.DataFrame, doc_topics
 def framing_charts(keyness: pd.DataFrame, frame_shares: pd.DataFrame, tone: pd.DataFrame,
                    stance: pd.DataFrame, actors: pd.DataFrame, documents: pd.DataFrame,
                    over_time: pd.DataFrame, *, framing: FramingSettings,
-                   compare: tuple[str, str]) -> dict[str, object]:
+                   compare: tuple[str, ...]) -> dict[str, object]:
     """Distinctive words, frame shares, tone arcs, stance rates, actor agency, and the
     frames, tone and stance per period."""
     settings, compare = framing, tuple(compare)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
     lemmas = keyness[keyness["kind"] == "lemma"]
-    bars, (ax,) = new_figure(9, 0.3 * 2 * settings.chart_top_n + 1.5)
-    plot_keyness_bars(ax, lemmas, compare, settings.chart_top_n, settings.z_threshold,
-                      settings.min_units)
-    scatter, (ax,) = new_figure(9, 6.5)
-    plot_fightin_words(ax, lemmas, compare, settings.z_threshold)
+    # a panel per contrast shown: the pair, or each group against the rest (grey)
+    shown = shown_contrasts(compare)
+    top_n = settings.chart_top_n if len(shown) == 1 else max(5, settings.chart_top_n // 2)
+    columns = 1 if len(shown) == 1 else 2
+    rows = -(-len(shown) // columns)
+    bars, bar_axes = new_figure(9 * columns, (0.3 * 2 * top_n + 1.5) * rows, ncols=columns,
+                                nrows=rows)
+    scatter, scatter_axes = new_figure(9 * columns, 6.5 * rows, ncols=columns, nrows=rows)
+    for i, contrast in enumerate(shown):
+        part = contrast_rows(lemmas, contrast) if "group_a" in lemmas else lemmas
+        colours = (colour_of(contrast.a, compare), colour_of(contrast.b, compare))
+        plot_keyness_bars(bar_axes[i], part, contrast.labels, top_n, settings.z_threshold,
+                          settings.min_units, colours=colours)
+        plot_fightin_words(scatter_axes[i], part, contrast.labels, settings.z_threshold,
+                           colours=colours)
+    for ax in [*bar_axes[len(shown):], *scatter_axes[len(shown):]]:
+        ax.set_axis_off()
     shares, (ax,) = new_figure(9, 5.5)
     plot_frame_shares(ax, frame_shares, compare)
     arcs, (ax,) = new_figure(9, 4.5)

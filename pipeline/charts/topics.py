@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 
-from pipeline.charts.style import GROUP_COLOURS, NEUTRAL
+from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, colour_of
 
 MAX_ROWS = 20
 LEAN_RATIO = 1.5
@@ -64,7 +64,7 @@ def plot_topic_prevalence(ax: Axes, doc_topics: pd.DataFrame, compare: tuple[str
 
 
 def _row_colour(group: str, compare: tuple[str, str]) -> str:
-    return GROUP_COLOURS[compare.index(group)] if group in compare else NEUTRAL
+    return colour_of(group, compare)
 
 
 def _shaded(values: np.ndarray, colours: list[str]) -> np.ndarray:
@@ -85,8 +85,8 @@ def group_prevalence(doc_topics: pd.DataFrame, compare: tuple[str, str]) -> pd.D
 
 def topic_leaning(prevalence: pd.DataFrame, topic_id: int,
                   compare: tuple[str, str]) -> tuple[str | None, str]:
-    """The group a topic belongs to most (its mean share at least ``LEAN_RATIO`` times the
-    other's), or None when both use it alike; and the shares as words.
+    """The group a topic belongs to most (its mean share at least ``LEAN_RATIO`` times every
+    other group's), or None when no group leads so; and the shares as words.
 
     >>> p = pd.DataFrame({"a": [0.35, 0.2], "b": [0.01, 0.18]})
     >>> topic_leaning(p, 0, ("a", "b")), topic_leaning(p, 1, ("a", "b"))[0]
@@ -96,11 +96,10 @@ def topic_leaning(prevalence: pd.DataFrame, topic_id: int,
         return None, ""
     shares = prevalence.loc[topic_id].fillna(0)
     words = " \u00b7 ".join(f"{g} {shares[g]:.0%}" for g in compare)
-    a, b = (float(shares[g]) for g in compare)
-    if a >= LEAN_RATIO * b and a > 0:
-        return compare[0], words
-    if b >= LEAN_RATIO * a and b > 0:
-        return compare[1], words
+    values = [float(shares[g]) for g in compare]
+    for i, value in enumerate(values):
+        if value > 0 and all(value >= LEAN_RATIO * v for j, v in enumerate(values) if j != i):
+            return compare[i], words
     return None, words
 
 
@@ -157,7 +156,7 @@ def plot_keyterms(ax: Axes, keyterms: pd.DataFrame, doc_id: str, group: str,
     rows = rows.nsmallest(top_n, "rank").sort_values("rank", ascending=False)
     if rows.empty:
         return _empty(ax, f"no key terms for {doc_id}")
-    colour = GROUP_COLOURS[compare.index(group)] if group in compare else NEUTRAL
+    colour = colour_of(group, compare)
     ax.barh(range(len(rows)), rows["score"], color=colour)
     ax.set_yticks(range(len(rows)), rows["example"], fontsize=8)
     for y, (score, count) in enumerate(zip(rows["score"], rows["count"], strict=True)):

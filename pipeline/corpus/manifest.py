@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline.config import CorpusSettings
 from pipeline.corpus.dates import parse_date
+from pipeline.corpus.groups import REST
 from pipeline.errors import CorpusError, did_you_mean
 
 OPTIONAL_FIELDS = ("title", "source", "date", "notes", "comments_start")
@@ -293,8 +294,19 @@ def load_corpus(root: str | Path, settings: CorpusSettings) -> Corpus:
 
 
 def check_compare(corpus: Corpus, compare: Sequence[str]) -> None:
-    """Raise CorpusError unless both groups in ``compare`` have documents in the corpus."""
+    """Raise CorpusError unless every group in ``compare`` has documents in the corpus (and,
+    with three or more, none is named like the one-vs-rest contrasts' group A)."""
     present = corpus.groups
+    if len(compare) < 2:
+        raise CorpusError(
+            f"compare names {len(compare)} group(s) of {corpus.manifest}, and a comparison "
+            "needs two or more", where=str(corpus.manifest),
+            fix="add documents of a second group to the manifest", options=present)
+    if len(compare) > 2 and REST in compare:
+        raise CorpusError(
+            f"Group '{REST}' in compare is also the name of the other groups together in the "
+            "one-vs-rest comparisons of three or more groups", where=str(corpus.manifest),
+            fix=f"rename the group '{REST}' in the manifest")
     for group in compare:
         if group in present:
             continue
@@ -307,6 +319,6 @@ def check_compare(corpus: Corpus, compare: Sequence[str]) -> None:
         raise CorpusError(
             f"Unknown group '{group}' in compare.{did_you_mean(group, present)}",
             where=str(corpus.manifest),
-            fix="set compare in your config to two groups of the manifest",
+            fix="set compare in your config to groups of the manifest (or \"all\")",
             options=present,
         )

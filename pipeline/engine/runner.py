@@ -26,6 +26,7 @@ from typing import Any
 import spacy
 
 from pipeline.config import Config, settings_hash
+from pipeline.corpus.groups import ALL
 from pipeline.corpus.lexicons import PACKAGE_DATA
 from pipeline.corpus.manifest import Corpus, check_compare, load_corpus
 from pipeline.engine.catalog import (
@@ -137,6 +138,9 @@ class Runner:
     def corpus(self) -> Corpus:
         if self._corpus is None:
             self._corpus = load_corpus(self.corpus_dir, self.config.corpus)
+            if self.config.compare == (ALL,):  # "all": the manifest's groups, sorted
+                self.config = self.config.model_copy(
+                    update={"compare": tuple(self._corpus.groups)})
         return self._corpus
 
     def nlp(self):
@@ -174,6 +178,8 @@ class Runner:
     def stage_key(self, stage: Stage) -> dict[str, Any]:
         """Everything a stage's result depends on, hashed (each part by name, so that a
         changed key can say what changed)."""
+        if any(s.split(" as ")[0] == "compare" for s in stage.settings):
+            self.corpus()  # "all" names the manifest's groups
         settings = {section: settings_hash(self.config.section(section))
                     for section, _ in map(setting_keyword, stage.settings)}
         in_main = getattr(stage.func, "__module__", "__main__") in ("__main__", None)

@@ -57,6 +57,7 @@ from pipeline.corpus.entity_lexicon import (
     person_titles,
     place_cues,
 )
+from pipeline.corpus.groups import contrasts, relabelled, stacked
 from pipeline.corpus.lexicons import Lexicon
 from pipeline.corpus.manifest import Corpus
 from pipeline.nlp.docs import file_offsets, with_original_text
@@ -115,8 +116,9 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
 
 def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
                   documents: pd.DataFrame, entities_lexicon: list[Lexicon], *, nlp: Language,
-                  entities: EntitySettings, parse, compare: tuple[str, str]) -> dict[str, object]:
-    """Stage function: mention, summary, comparison and co-occurrence tables."""
+                  entities: EntitySettings, parse, compare: tuple[str, ...]) -> dict[str, object]:
+    """Stage function: mention, summary, comparison (a block of rows per contrast of the
+    compared groups) and co-occurrence tables."""
     entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
     titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
     heads = generic_heads(entities_lexicon, use_general=entities.use_general_lexicon)
@@ -132,7 +134,8 @@ def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
     lengths = {d.doc_id: len(d.text) for d in corpus.documents}
     summary = entity_summary(counted, documents, sentences, lengths, parse.body_parts,
                              keep_duplicates=parse.keep_duplicates)
-    comparison = entity_comparison(summary, documents, tuple(compare))
+    comparison = stacked([entity_comparison(summary, relabelled(documents, c), c.labels)
+                          for c in contrasts(compare)])
     cooccurrence = cooccurrence_table(counted)
 
     table = with_original_text(table, {d.doc_id: d.text for d in corpus.documents})

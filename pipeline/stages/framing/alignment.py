@@ -35,7 +35,7 @@ ALIGNMENT_COLUMNS = ["group", "doc_id", "sentence_id", "start_char", "end_char",
                      "match_doc_id", "match_sentence_id", "match_start_char", "match_end_char",
                      "similarity", "shared_terms", "shared", "aligned", "mutual", "frame", "match_frame", "same_frame",
                      "compound", "match_compound", "tone_difference", "hedges", "match_hedges",
-                     "numbers", "match_numbers", "numbers_agree"]
+                     "numbers", "match_numbers", "numbers_agree", "compared_with"]
 BLOCK = 2000
 
 
@@ -159,7 +159,8 @@ def align_sentences(body: pd.DataFrame, occurrences: pd.DataFrame, frames: pd.Da
                          other["compound"], round(other["compound"] - me["compound"], 4),
                          int(me["hedges"]), int(other["hedges"]), me["numbers"], other["numbers"],
                          _numbers_agree(me["numbers"], other["numbers"]) if aligned else ""))
-    table = pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS)
+    table = pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS[:-1])
+    table["compared_with"] = np.where(table["group"] == compare[0], compare[1], compare[0])
     for column in ("match_sentence_id", "match_start_char", "match_end_char", "match_hedges"):
         table[column] = table[column].astype("Int64")
     return table

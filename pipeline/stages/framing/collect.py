@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from pipeline.config import FramingSettings, ParseSettings
 from pipeline.corpus.dates import period_of
 from pipeline.corpus.entity_lexicon import NAME_LABELS
+from pipeline.corpus.groups import Contrast, contrasts, relabelled, stacked
 from pipeline.corpus.lexicons import Lexicon, ModelFile
 from pipeline.corpus.manifest import Corpus
 from pipeline.errors import ConfigError
@@ -220,8 +221,9 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
                    stance_lexicon: list[Lexicon], stopwords_lexicon: list[Lexicon],
                    entities_lexicon: list[Lexicon], background_lexicon: list[Lexicon],
                    frames_model: ModelFile | None = None, *, nlp: Language, framing: FramingSettings, parse: ParseSettings,
-                   compare: tuple[str, str]) -> dict[str, object]:
-    """Stage function: the framing tables."""
+                   compare: tuple[str, ...]) -> dict[str, object]:
+    """Stage function: the framing tables (pair-wise ones with a block of rows per contrast
+    of :func:`~pipeline.corpus.groups.contrasts`)."""
     settings, compare = framing, tuple(compare)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
     frames_def = frame_definitions(frames_lexicon)
@@ -278,17 +280,24 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     stance = stance_table(collected["markers"], sent, stance_cues.categories, compare)
     voices = voice_table_of(collected["voices"], sent)
     occurrences = collected["terms"]
-    counts, words_a, words_b = keyness_counts(occurrences, sent, compare)
     background = background_counts(background_lexicon, settings, occurrences)
-    keyness = keyness_table(counts, words_a, words_b, groups=compare,
-                            prior_strength=settings.prior_strength, background=background,
-                            prior_min=settings.prior_min,
-                            z_threshold=settings.z_threshold, min_units=settings.min_units)
+    every = contrasts(compare)
+
+    def contrast_keyness(contrast: Contrast) -> pd.DataFrame:
+        counts, words_a, words_b = keyness_counts(occurrences, relabelled(sent, contrast),
+                                                  contrast.labels)
+        return keyness_table(counts, words_a, words_b, groups=contrast.labels,
+                             prior_strength=settings.prior_strength, background=background,
+                             prior_min=settings.prior_min,
+                             z_threshold=settings.z_threshold, min_units=settings.min_units)
+
+    keyness = stacked([contrast_keyness(c) for c in every])
     actors = actor_table(collected["roles"], tone, sent, settings.agency_min_roles)
     roles = collected["roles"].merge(sent[key + ["part"]], on=key)
     claims = body[~body["part"].isin(["title", "heading"])]  # headings state no claim
-    alignment = align_sentences(claims, occurrences, frames_sent, tone, collected["markers"],
-                                collected["places"], compare, settings)
+    alignment = stacked([align_sentences(claims, occurrences, frames_sent, tone,
+                                         collected["markers"], collected["places"], c.labels,
+                                         settings) for c in every if not c.one_vs_rest])
     summary = summary_table(
         body=body, frames=body_frames, tone=tone, markers=collected["markers"],
         relation=body_rel, roles=roles, keyness=keyness, alignment=alignment, voices=voices,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import FramingSettings
+from pipeline.corpus.groups import Contrast, contrasts, group_name, possessive, relabelled
 from pipeline.nlp.evidence import evidence_cell, evidence_text
 from pipeline.nlp.roles import AGENT, PATIENT
 from pipeline.stages.framing.relationship import Sides
@@ -38,19 +39,19 @@ _RELATION_TEXT = {
     "any_third_party": "name a third country",
 }
 # One sentence per kind of measure: {b} and {a} are the values of group B and group A (for
-# shares with their counts, "21% (10 of 48)"), {gb} and {ga} the group names.
+# shares with their counts, "21% (10 of 48)"); {gb_s}/{ga_s} name the groups as owners ("the
+# op-ed's", "the other groups'"), {gb_n}/{ga_n} plainly ("the op-ed"), capitalised {Gb_s}/{Gb_n}.
 TEMPLATES = {
-    "frame share": "{b} of the {gb}'s sentences are mainly in the {what} frame, against {a} "
-                   "of the {ga}'s",
-    "no frame": "{b} of the {gb}'s sentences have no frame cue, against {a} of the {ga}'s",
-    "tone mean": "The {gb}'s sentences have a mean VADER tone of {b}, against {a} for the "
-                 "{ga}'s",
-    "tone share": "{b} of the {gb}'s sentences are {what} in tone, against {a} of the {ga}'s",
-    "stance": "The {gb} uses {b} {what} per 1,000 words{whose}, against {a} in the {ga}",
-    "relationship": "{b} of the {gb}'s sentences {what}, against {a} of the {ga}'s",
+    "frame share": "{b} of {gb_s} sentences are mainly in the {what} frame, against {a} "
+                   "of {ga_s}",
+    "no frame": "{b} of {gb_s} sentences have no frame cue, against {a} of {ga_s}",
+    "tone mean": "{Gb_s} sentences have a mean VADER tone of {b}, against {a} for {ga_s}",
+    "tone share": "{b} of {gb_s} sentences are {what} in tone, against {a} of {ga_s}",
+    "stance": "{Gb_n} uses {b} {what} per 1,000 words{whose}, against {a} in {ga_n}",
+    "relationship": "{b} of {gb_s} sentences {what}, against {a} of {ga_s}",
     "agency": "{what} is the agent, not the patient, in {b} of its agent and patient roles in "
-              "the {gb}, against {a} in the {ga}",
-    "alignment": "{b} of the {gb}'s sentences state a claim also found in the {ga}, against "
+              "{gb_n}, against {a} in {ga_n}",
+    "alignment": "{b} of {gb_s} sentences state a claim also found in {ga_n}, against "
                  "{a} the other way round",
 }
 
@@ -58,7 +59,14 @@ TEMPLATES = {
 def finding_sentence(kind: str, b: str, a: str, gb: str, ga: str, what: str = "",
                      whose: str = "") -> str:
     """The finding's sentence for one kind of measure (:data:`TEMPLATES`)."""
-    return TEMPLATES[kind].format(b=b, a=a, gb=gb, ga=ga, what=what, whose=whose)
+    names = {"gb_s": possessive(gb), "ga_s": possessive(ga), "gb_n": group_name(gb),
+             "ga_n": group_name(ga)}
+    names.update({"Gb_s": _capital(names["gb_s"]), "Gb_n": _capital(names["gb_n"])})
+    return TEMPLATES[kind].format(b=b, a=a, what=what, whose=whose, **names)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _times(n: int) -> str:
@@ -91,6 +99,7 @@ class _Builder:
         self.settings = settings
         self.rows: list[dict] = []
         self.paragraphs = paragraphs  # (doc_id, sentence_id) -> segment_id
+        self.stream: tuple[str, ...] = ()  # the contrast's labels, with three or more groups
 
     def resampling_unit(self, a: pd.DataFrame, b: pd.DataFrame) -> str:
         """As :func:`~pipeline.stages.framing.units.resampling_unit`, for these two groups."""
@@ -129,7 +138,7 @@ class _Builder:
                            bootstrap=self.settings.bootstrap,
                            permutations=self.settings.permutations,
                            rng=measure_stream(self.settings.random_state, "framing_summary",
-                                              measure, category))
+                                              measure, category, *self.stream))
         higher = self.compare[1] if d.difference > 0 else self.compare[0]
         shown = evidence[evidence["group"] == higher] if "group" in evidence else evidence
         if unit == "share":
@@ -165,16 +174,44 @@ def _round(v: float) -> float:
 def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFrame,
                   markers: pd.DataFrame, relation: pd.DataFrame, roles: pd.DataFrame,
                   keyness: pd.DataFrame, alignment: pd.DataFrame, stance_categories: list[str],
-                  frame_names: list[str], sides: Sides, compare: tuple[str, str],
+                  frame_names: list[str], sides: Sides, compare: tuple[str, ...],
                   settings: FramingSettings, voices: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The summary rows, ranked: smallest p-value first, then the largest standardised gap."""
-    ga, gb = compare
+    """The summary rows, ranked: smallest p-value first, then the largest standardised gap.
+
+    Every contrast of the compared groups (:func:`~pipeline.corpus.groups.contrasts`: the
+    pair, or with three or more groups every pair and each group against the rest) adds
+    its rows; the q-values are taken over all of them, one family of tests."""
     paragraphs = body.set_index(["doc_id", "sentence_id"])["segment_id"] \
         if "segment_id" in body else None
-    build = _Builder(compare, settings, paragraphs)
-    key = ["doc_id", "sentence_id"]
-    base = body[body["group"].isin(compare)]
+    build = _Builder(tuple(compare)[:2], settings, paragraphs)
+    every = contrasts(compare)
+    for contrast in every:
+        build.compare = contrast.labels
+        build.stream = () if len(every) == 1 else contrast.labels
+        pair = alignment[alignment["group"].isin(contrast.labels)
+                         & alignment["compared_with"].isin(contrast.labels)] \
+            if not contrast.one_vs_rest and "compared_with" in alignment else alignment.iloc[:0]
+        _measured(build, relabelled(body, contrast), frames, tone, markers, relation, roles,
+                  pair, stance_categories, frame_names, sides, contrast.labels, settings)
+    rows = _with_q_values(_ranked(pd.DataFrame(build.rows)), settings.fdr_level)
+    for contrast in every:
+        rows = pd.concat([rows, _term_rows(keyness, contrast, settings)], ignore_index=True) \
+            if rows.size else _term_rows(keyness, contrast, settings)
+    if rows.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    rows = rows.reset_index(drop=True)
+    rows["rank"] = np.arange(1, len(rows) + 1)
+    return rows[SUMMARY_COLUMNS]
 
+
+def _measured(build: _Builder, base: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFrame,
+              markers: pd.DataFrame, relation: pd.DataFrame, roles: pd.DataFrame,
+              alignment: pd.DataFrame, stance_categories: list[str], frame_names: list[str],
+              sides: Sides, compare: tuple[str, str], settings: FramingSettings) -> None:
+    """The measured differences of one contrast; ``base`` holds its body sentences, their
+    ``group`` the contrast's two labels."""
+    ga, gb = compare
+    key = ["doc_id", "sentence_id"]
     f = base.merge(frames[key + ["primary_frame"]], on=key)
     for frame in frame_names:
         f = f.assign(flag=(f["primary_frame"] == frame).astype(float))
@@ -242,8 +279,18 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                   lambda vb, va: finding_sentence("alignment", vb, va, gb, ga),
                   al[al["flag"] == 0])
 
-    rows = _with_q_values(_ranked(pd.DataFrame(build.rows)), settings.fdr_level)
+
+def _term_rows(keyness: pd.DataFrame, contrast: Contrast, settings: FramingSettings
+               ) -> pd.DataFrame:
+    """The most distinctive lemmas of each group of one contrast (not of the rest), as
+    summary rows after the measured differences."""
+    ga, gb = contrast.labels
+    keyness = keyness[(keyness["group_a"] == ga) & (keyness["group_b"] == gb)] \
+        if "group_a" in keyness else keyness
+    out = []
     for group, sign in ((ga, 1), (gb, -1)):
+        if contrast.one_vs_rest and group == ga:
+            continue
         units = keyness["units_a"] if sign > 0 else keyness["units_b"]
         top = keyness[(keyness["kind"] == "lemma") & (sign * keyness["log_odds_z"] > 0)
                       & (units >= settings.min_units)]
@@ -253,7 +300,7 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
             verdict = (f"distinctive of the {group}" if row.distinctive_for == group else
                        f"the {group}'s most distinctive term, below the |z| >= "
                        f"{settings.z_threshold:g} threshold")
-            rows = pd.concat([rows, pd.DataFrame([{
+            out.append({
                 "measure": "distinctive term", "category": row.term, "unit": "per 1,000 words",
                 "group_a": ga, "value_a": row.rate_a, "group_b": gb, "value_b": row.rate_b,
                 "difference": round(row.rate_b - row.rate_a, 6), "ci_low": float("nan"),
@@ -261,16 +308,14 @@ def summary_table(*, body: pd.DataFrame, frames: pd.DataFrame, tone: pd.DataFram
                 "n_b": row.count_b, "depends_on_sides": "", "q_value": float("nan"),
                 "resampling_unit": "", "units_a": row.units_a, "units_b": row.units_b,
                 "status": TERM,
-                "finding": f"'{row.term}' is {verdict}: {_times(row.count_a)} in the "
-                           f"{ga} ({row.rate_a:.1f} per 1,000 words), {_times(row.count_b)} in the {gb} "
+                "finding": f"'{row.term}' is {verdict}: {_times(row.count_a)} in "
+                           f"{group_name(ga)} ({row.rate_a:.1f} per 1,000 words), "
+                           f"{_times(row.count_b)} in {group_name(gb)} "
                            f"({row.rate_b:.1f}); log-odds z = {row.log_odds_z:+.2f}, "
                            f"G² p = {row.p:.3g}.",
                 "evidence": evidence_cell([(row.example_doc_id, row.example_start_char,
-                                            row.example_end_char)])}])], ignore_index=True)
-    if rows.empty:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    rows["rank"] = np.arange(1, len(rows) + 1)
-    return rows[SUMMARY_COLUMNS]
+                                            row.example_end_char)])})
+    return pd.DataFrame(out)
 
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
@@ -314,5 +359,6 @@ def _ranked(rows: pd.DataFrame) -> pd.DataFrame:
     width = (rows["ci_high"] - rows["ci_low"]).abs()
     gap = np.where(width > 0, rows["difference"].abs() / width.where(width > 0, 1), 0.0)
     return rows.assign(_gap=gap).sort_values(
-        ["p_value", "_gap", "measure", "category"], ascending=[True, False, True, True],
+        ["p_value", "_gap", "measure", "category", "group_a", "group_b"],
+        ascending=[True, False, True, True, True, True],
         na_position="last", kind="stable").drop(columns="_gap").reset_index(drop=True)

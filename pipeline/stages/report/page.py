@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import spacy
 
+from pipeline.charts.style import GROUP_COLOURS, colour_key
 from pipeline.config import (
     FramingSettings,
     ModelSettings,
@@ -29,6 +30,7 @@ from pipeline.config import (
     settings_dict,
 )
 from pipeline.corpus.dates import NO_PERIOD
+from pipeline.corpus.groups import REST, contrast_rows, shown_contrasts
 from pipeline.corpus.lexicons import ModelFile
 from pipeline.corpus.manifest import Corpus
 from pipeline.engine.catalog import FigureFiles
@@ -317,16 +319,18 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
                  framed: FramingTables, figures: dict[str, FigureFiles],
                  options: ReportOptions) -> dict[str, str]:
     """report.html and findings.md from the run's tables, one object per section."""
-    ga, gb = options.compare
+    compare = options.compare
     settings = options.report
-    title = settings.title or f"How the {ga} and the {gb} frame the story"
+    title = settings.title or f"How {_and([f'the {g}' for g in compare])} frame the story"
     index = SentenceIndex(texts.sentences)
     lowered = texts.tokens["lemma"].str.lower()
     texts = replace(texts, tokens=texts.tokens.assign(lemma_lower=lowered))
     measured = framed.summary[framed.summary["measure"] != "distinctive term"]
     first_line = verdict(measured, options.framing.fdr_level)
     context = {
-        "title": title, "compare": options.compare, "verdict": first_line,
+        "title": title, "compare": compare, "verdict": first_line,
+        "group_class": group_classes(compare), "colour_key": colour_key(compare),
+        "groups_text": _and(list(compare)),
         "resampling": _resampling_text(measured),
         "resample_min_documents": options.framing.resample_min_documents,
         "frame_model": frame_method(options.frame_card),
@@ -353,6 +357,17 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
     page = env.get_template("report.html.j2").render(**context)
     return {"report": page, "findings": findings_markdown(title, measured, settings.key_findings,
                                                           index, first_line)}
+
+
+def _and(items: list[str]) -> str:
+    """"a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def group_classes(compare: tuple[str, ...]) -> dict[str, str]:
+    """The CSS class of each group's name, in the colour its charts give it."""
+    names = ["group-a", "group-b", *(f"group-{i}" for i in range(2, len(GROUP_COLOURS)))]
+    return {REST: "group-rest", **{g: names[i % len(names)] for i, g in enumerate(compare)}}
 
 
 STATUS_LABELS = {"key": "", "suggestive": "Suggestive: ",
@@ -420,6 +435,7 @@ def _key_findings(measured: pd.DataFrame, texts: CorpusTables, named: EntityTabl
                          "label": STATUS_LABELS.get(getattr(row, "status", "key"), ""),
                          "value_a": _fmt(row.value_a, row.unit),
                          "value_b": _fmt(row.value_b, row.unit),
+                         "group_a": row.group_a, "group_b": row.group_b,
                          "measure": row.measure, "category": row.category.replace("_", " "),
                          "lines": index.evidence(row.evidence, marks)[:settings.context_lines]})
     return findings
@@ -459,8 +475,19 @@ def _entity_section(texts: CorpusTables, named: EntityTables, index: SentenceInd
     settings, entities = options.report, named.mentions
     names = named.comparison[named.comparison["label"].isin(
         ["PERSON", "NORP", "ORG", "GPE", "LOC", "EVENT", "FAC", "LAW", "WORK_OF_ART", "PRODUCT"])]
-    top_entities = names.sort_values(["mentions_a", "mentions_b"], ascending=False) \
-        if "mentions_a" in names else names
+    columns = ["canonical", "label", "mentions_a", "mentions_b", "only_in"]
+    if len(options.compare) > 2 and "group_a" in names:  # a column per group, of its rows
+        rest = names[names["group_a"] == REST]  # against the rest: its own mentions
+        top_entities = rest.pivot_table(index=["canonical", "label"], columns="group_b",
+                                        values="mentions_b", aggfunc="first", fill_value=0) \
+            .reindex(columns=list(options.compare), fill_value=0)
+        top_entities = top_entities.assign(_t=top_entities.sum(axis=1)).sort_values(
+            ["_t", *options.compare], ascending=False, kind="stable").drop(columns="_t") \
+            .reset_index()
+        columns = ["canonical", "label", *options.compare]
+    else:
+        top_entities = names.sort_values(["mentions_a", "mentions_b"], ascending=False) \
+            if "mentions_a" in names else names
     entity_context = []
     for canonical in top_entities["canonical"].head(3):
         rows = entities[(entities["canonical"] == canonical)
@@ -469,9 +496,8 @@ def _entity_section(texts: CorpusTables, named: EntityTables, index: SentenceInd
             index.line(r.doc_id, r.sentence_id, r.start_char, r.end_char)
             for r in rows.head(settings.context_lines).itertuples()]})
     return {
-        "entities_table": _table(top_entities, [c for c in ["canonical", "label", "mentions_a",
-                                                           "mentions_b", "only_in"]
-                                                if c in top_entities], settings.table_rows,
+        "entities_table": _table(top_entities, [c for c in columns if c in top_entities],
+                                 settings.table_rows,
                                  "tables/entity_comparison.csv"),
         "entity_context": entity_context,
         "has_names": not names.empty,
@@ -492,23 +518,32 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
                      options: ReportOptions) -> dict:
     """Vocabulary, frames, tone, stance, actors, the relationship and aligned claims."""
     settings, compare = options.report, options.compare
-    ga, gb = compare
     docs_of = {g: sorted(texts.documents.loc[texts.documents["group"] == g, "doc_id"])
                for g in compare}
-    lemmas = framed.keyness[framed.keyness["kind"] == "lemma"]
+    all_lemmas = framed.keyness[framed.keyness["kind"] == "lemma"]
+    shown = shown_contrasts(compare)
     term_context = []
-    for group, sign in ((ga, 1), (gb, -1)):
-        units = lemmas["units_a"] if sign > 0 else lemmas["units_b"]
-        top = lemmas[(sign * lemmas["log_odds_z"] > 0) & (units >= options.framing.min_units)] \
-            .sort_values("log_odds_z", ascending=sign < 0, kind="stable").head(3)
-        for row in top.itertuples():
-            term_context.append({"term": row.term, "group": group, "z": f"{row.log_odds_z:+.2f}",
-                                 "counts": f"{row.count_a} / {row.count_b}",
-                                 "distinctive": row.distinctive_for == group,
-                                 "lines": term_lines(framed.terms, index, row.term, row.kind,
-                                                     docs_of[group], settings.context_lines)})
+    for contrast in shown:
+        lemmas = contrast_rows(all_lemmas, contrast) if "group_a" in all_lemmas else all_lemmas
+        for group, sign in ((contrast.a, 1), (contrast.b, -1)):
+            if group == REST:
+                continue
+            units = lemmas["units_a"] if sign > 0 else lemmas["units_b"]
+            top = lemmas[(sign * lemmas["log_odds_z"] > 0)
+                         & (units >= options.framing.min_units)] \
+                .sort_values("log_odds_z", ascending=sign < 0, kind="stable").head(3)
+            for row in top.itertuples():
+                term_context.append({
+                    "term": row.term, "group": group, "z": f"{row.log_odds_z:+.2f}",
+                    "counts": f"{row.count_a} / {row.count_b}", "group_a": contrast.a,
+                    "group_b": contrast.b, "distinctive": row.distinctive_for == group,
+                    "lines": term_lines(framed.terms, index, row.term, row.kind,
+                                        docs_of[group], settings.context_lines)})
+    lemmas = all_lemmas if len(compare) == 2 else all_lemmas[all_lemmas["group_a"] == REST]
     alignment = framed.alignment
-    aligned = alignment[alignment["aligned"] & alignment["mutual"] & (alignment["group"] == ga)] \
+    order = {g: i for i, g in enumerate(compare)}
+    first = alignment["group"].map(order) < alignment["match_group"].map(order)  # a pair once
+    aligned = alignment[alignment["aligned"] & alignment["mutual"] & first] \
         .sort_values("similarity", ascending=False, kind="stable").head(settings.table_rows)
     pairs = [{"similarity": f"{r.similarity:.2f}", "a": index.line(r.doc_id, r.sentence_id),
               "b": index.line(r.match_doc_id, r.match_sentence_id),
@@ -518,11 +553,16 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
               "numbers": numbers_note(r.numbers_agree, r.numbers, r.match_numbers),
               "numbers_differ": r.numbers_agree in ("differ", "partly")}
              for r in aligned.itertuples()]
-    only = {g: [index.line(r.doc_id, r.sentence_id) for r in alignment[
-        (alignment["group"] == g) & ~alignment["aligned"]].sort_values(
-        "similarity").head(settings.context_lines).itertuples()] for g in compare}
-    share_aligned = {g: _fmt(alignment.loc[alignment["group"] == g, "aligned"].mean(), "share")
-                     if (alignment["group"] == g).any() else "–" for g in compare}
+    # a sentence once, with a counterpart in any other group (two groups: its one row)
+    per_sentence = alignment.groupby(["group", "doc_id", "sentence_id"], sort=False).agg(
+        aligned=("aligned", "any"), similarity=("similarity", "max")).reset_index() \
+        if len(compare) > 2 and not alignment.empty else alignment
+    only = {g: [index.line(r.doc_id, r.sentence_id) for r in per_sentence[
+        (per_sentence["group"] == g) & ~per_sentence["aligned"].astype(bool)].sort_values(
+        "similarity", kind="stable").head(settings.context_lines).itertuples()] for g in compare}
+    share_aligned = {g: _fmt(per_sentence.loc[per_sentence["group"] == g, "aligned"].mean(),
+                             "share")
+                     if (per_sentence["group"] == g).any() else "–" for g in compare}
     group_shares = framed.frame_shares[framed.frame_shares["level"] == "group"]
     frame_rows = group_shares.pivot_table(index="frame", columns="group", values="share") \
         .reindex(columns=list(compare))
@@ -539,12 +579,14 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
     return {
         "keyness_table": _table(lemmas.reindex(lemmas["log_odds_z"].abs()
                                                .sort_values(ascending=False, kind="stable").index),
+                                ([] if len(compare) == 2 else ["group_b"]) +
                                 ["term", "count_a", "count_b", "rate_a", "rate_b", "log_odds_z",
                                  "p_exact", "g2", "log_ratio", "units_a", "units_b",
                                  "distinctive_for"],
                                 settings.table_rows, "tables/keyness.csv"),
         "term_context": term_context,
-        "vocabulary_note": vocabulary_note(lemmas, compare, options.framing),
+        "vocabulary_note": vocabulary_note(all_lemmas if len(compare) == 2 else lemmas,
+                                           compare, options.framing),
         "frames_table": _table(frame_rows, ["frame", *compare, *mention_columns], 20,
                                "tables/frame_shares.csv",
                                {c: "share" for c in [*compare, *mention_columns]}),
@@ -600,7 +642,11 @@ def findings_markdown(title: str, measured: pd.DataFrame, n: int, index: Sentenc
             lines.append(f"   - “{text}” ({line['doc_id']}, "
                          f"characters {line['start']}–{line['end']})")
     lines.append("")
-    lines.append("Differences are group B minus group A; intervals are 95% bootstrap intervals "
+    several = "group_a" in measured and (measured["group_a"] == REST).any()
+    lines.append("Differences are group B minus group A"
+                 + (" (the second group a finding names minus the first; \"rest\": the other "
+                    "compared groups together)" if several else "")
+                 + "; intervals are 95% bootstrap intervals "
                  "and p-values permutation tests over the units each finding names (documents "
                  "or paragraphs), q-values Benjamini–Hochberg adjusted over all measured "
                  "differences; see outputs/README.md for what they mean with few documents.")
