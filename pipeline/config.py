@@ -257,6 +257,9 @@ class ReportSettings(Section):
     key_findings: Positive
     table_rows: Positive
     context_lines: Positive
+    explorer_terms: Positive
+    explorer_kwic: Positive
+    explorer_sentences: Positive
 
 
 SECTIONS: dict[str, type[Section]] = {

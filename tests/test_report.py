@@ -105,14 +105,17 @@ def test_report_renders_completely_offline_in_chromium(bundled_run):
     assert seen["headings"] == ["Key findings", "Corpus", "Entities", "Topics",
                                 "Distinctive vocabulary", "Frames", "Tone", "Stance and hedging",
                                 "Actors", "The relationship", "Shared and one-sided claims",
-                                "Over time", "Method notes"]
+                                "Over time", "Explorer", "Method notes"]
     assert shot.stat().st_size > 50_000
 
 
 def test_report_is_self_contained_and_filled_from_the_tables(bundled_run):
     page = (bundled_run / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)=["'](https?:)?//""", page)
-    assert "<script" not in page
+    # the only scripts are the explorer's own, inline: none is loaded from anywhere
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts == [' type="application/json" id="explorer-data"', ""]
+    assert "src=" not in "".join(scripts)
     summary = read_table(bundled_run / "tables" / "framing_summary.csv")
     first = summary.iloc[0]
     assert first.finding.replace("'", "&#39;") in page
@@ -236,3 +239,99 @@ def test_a_corpus_with_no_body_text_to_compare_still_gets_a_report(tmp_path, nlp
     assert "No difference between the groups could be measured" in page
     assert "No topic model for this corpus" in page
     assert (out / "figures" / "key_terms.png").is_file()
+
+
+def _explorer_page(page_path: Path, steps):
+    """Open the page in headless Chromium, run ``steps(page)`` and return what it returns,
+    with any script error the page raised."""
+    from playwright.sync_api import sync_playwright
+
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_path.as_uri(), wait_until="load")
+        try:
+            return steps(page), errors
+        finally:
+            browser.close()
+
+
+def _body_occurrences(out: Path, term: str):
+    """Where a lemma occurs in the body sentences, from terms.csv, tone.csv, documents.csv."""
+    terms = read_table(out / "tables" / "terms.csv")
+    tone = read_table(out / "tables" / "tone.csv")
+    groups = read_table(out / "tables" / "documents.csv")[["doc_id", "group"]]
+    body = tone[tone["scope"] == "body"][["doc_id", "sentence_id"]].merge(groups, on="doc_id")
+    hits = terms[(terms["kind"] == "lemma") & (terms["term"] == term)]
+    return hits.merge(body, on=["doc_id", "sentence_id"]).sort_values(["doc_id", "start_char"])
+
+
+def test_explorer_click_on_a_term_shows_its_lines_in_context(bundled_run):
+    keyness = read_table(bundled_run / "tables" / "keyness.csv")
+    lemmas = keyness[(keyness["kind"] == "lemma") & (keyness["count_a"] + keyness["count_b"] >= 3)]
+    term = lemmas.loc[lemmas["log_odds_z"].abs().idxmax(), "term"]
+    expected = _body_occurrences(bundled_run, term)
+    assert len(expected) >= 3
+
+    def click(page):
+        page.click(f'#term-plot circle[data-term="{term}"]')
+        return {"title": page.inner_text("#kwic h3"),
+                "counts": page.eval_on_selector_all("#kwic h4", "els => els.map(e => e.textContent)"),
+                "marks": page.eval_on_selector_all("#kwic li mark", "els => els.map(e => e.textContent)"),
+                "where": page.eval_on_selector_all("#kwic li .where", "els => els.map(e => e.textContent)"),
+                "chosen": page.eval_on_selector_all("#term-plot circle.chosen",
+                                                    "els => els.map(e => e.dataset.term)")}
+
+    seen, errors = _explorer_page(bundled_run / "report.html", click)
+    assert errors == []
+    assert seen["chosen"] == [term]
+    assert seen["title"].startswith(f"“{term}”:")
+    limit = load_config().report.explorer_kwic
+    lines = []
+    for group in ("op-ed", "overview"):  # group B first, then group A
+        mine = expected[expected["group"] == group]
+        lines += [(r.doc_id, r.start_char, r.end_char) for r in mine.head(limit).itertuples()]
+        assert f"{group}: {min(limit, len(mine))} of {len(mine)} occurrence" in \
+            " ".join(seen["counts"])
+    assert [w.split(", characters ")[0] for w in seen["where"]] == [d for d, _, _ in lines]
+    for where, mark, (doc_id, start, end) in zip(seen["where"], seen["marks"], lines, strict=True):
+        assert where.startswith(f"{doc_id}, characters {start}–{end} (sentence ")
+        assert mark == original_text(doc_id)[start:end]
+
+
+def test_explorer_search_and_the_sentence_filters(bundled_run):
+    frames = read_table(bundled_run / "tables" / "frames_sentences.csv")
+    tone = read_table(bundled_run / "tables" / "tone.csv")
+    body = tone[tone["scope"] == "body"].merge(frames[["doc_id", "sentence_id", "primary_frame"]],
+                                                on=["doc_id", "sentence_id"])
+    economic_oped = int(((body["doc_id"] == OPED) & (body["primary_frame"] == "economic")).sum())
+    assert economic_oped > 0
+
+    def use(page):
+        page.fill("#term-search", "trade")
+        page.dispatch_event("#term-search", "change")
+        found = page.inner_text("#kwic h3")
+        page.fill("#term-search", "zebra")
+        page.dispatch_event("#term-search", "change")
+        missing = page.inner_text("#kwic")
+        page.select_option("#filter-group", "op-ed")
+        page.select_option("#filter-frame", "economic")
+        count = page.inner_text("#sentence-count")
+        rows = page.eval_on_selector_all(
+            "#sentence-rows tr", "els => els.map(e => [...e.children].map(c => c.textContent))")
+        return found, missing, count, rows
+
+    (found, missing, count, rows), errors = _explorer_page(bundled_run / "report.html", use)
+    assert errors == []
+    assert found.startswith("“trade”:")
+    assert "“zebra” is not among the" in missing and "tables/keyness.csv" in missing
+    assert count == f"{economic_oped} sentence{'s' * (economic_oped != 1)} match" \
+                    f"{'es' * (economic_oped == 1)}."
+    assert len(rows) == economic_oped
+    assert all(r[0] == OPED and r[2] == "op-ed" and r[3] == "economic" for r in rows)
+    text = original_text(OPED)
+    for r in rows:
+        start, end = (int(v) for v in r[1].split("–"))
+        assert r[7] == text[start:end]

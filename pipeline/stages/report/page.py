@@ -37,6 +37,7 @@ from pipeline.engine.catalog import FigureFiles
 from pipeline.nlp.evidence import evidence_spans
 from pipeline.nlp.model import pipeline_version
 from pipeline.nlp.tone import valence
+from pipeline.stages.report.explorer import explorer_data, explorer_json
 
 TEMPLATES = Path(__file__).with_name("templates")
 FIGURES = ("top_entities", "entity_networks", "topic_prevalence", "topic_terms",
@@ -245,6 +246,9 @@ class FramingTables:
     sides: pd.DataFrame
     speakers: pd.DataFrame
     over_time: pd.DataFrame | None = None
+    tone: pd.DataFrame | None = None  # per sentence, for the explorer
+    voices: pd.DataFrame | None = None
+    roles: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -272,6 +276,18 @@ def _over_time_section(over_time: pd.DataFrame | None, options: ReportOptions) -
                           "any": bool(sum(dated.values()))}}
 
 
+def _explorer_section(texts: CorpusTables, framed: FramingTables,
+                      options: ReportOptions) -> dict:
+    """The explorer's data (JSON) and script, both inlined: the page needs no network."""
+    data = None
+    if framed.tone is not None and framed.voices is not None and framed.roles is not None:
+        data = explorer_data(framed.keyness, framed.terms, texts.sentences, texts.documents,
+                             framed.frames_sentences, framed.tone, framed.voices, framed.roles,
+                             options.compare, options.report)
+    return {"explorer_json": explorer_json(data) if data else "",
+            "explorer_js": (TEMPLATES / "explorer.js").read_text(encoding="utf-8")}
+
+
 def frame_method(card: dict | None) -> dict | None:
     """What the report says of a trained frame model: where it was trained and how it
     scored, cross-validated by document (None: the lexicon tagged the frames)."""
@@ -296,7 +312,9 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
                 alignment: pd.DataFrame, relationship: pd.DataFrame,
                 framing_summary: pd.DataFrame, headline_frames: pd.DataFrame,
                 sides: pd.DataFrame, quoted_speakers: pd.DataFrame,
-                over_time: pd.DataFrame | None = None, *, report: ReportSettings,
+                over_time: pd.DataFrame | None = None, tone: pd.DataFrame | None = None,
+                voices: pd.DataFrame | None = None, actor_roles: pd.DataFrame | None = None,
+                *, report: ReportSettings,
                 compare: tuple[str, str], model: ModelSettings, parse: ParseSettings,
                 framing: FramingSettings, frames_model: ModelFile | None = None,
                 **figures: FigureFiles) -> dict[str, str]:
@@ -311,7 +329,8 @@ def report_page(corpus: Corpus, documents: pd.DataFrame, segments: pd.DataFrame,
         TopicTables(topics, topic_selection, doc_topics),
         FramingTables(keyness, terms, frame_shares, frames_sentences, tone_summary, stance,
                       stance_markers, actors, alignment, relationship, framing_summary,
-                      headline_frames, sides, quoted_speakers, over_time),
+                      headline_frames, sides, quoted_speakers, over_time, tone, voices,
+                      actor_roles),
         figures, ReportOptions(report, tuple(compare), model, parse, framing, card))
 
 
@@ -340,6 +359,7 @@ def report_files(texts: CorpusTables, named: EntityTables, topic_tables: TopicTa
         **_topic_section(topic_tables, settings),
         **_framing_section(texts, framed, index, options),
         **_over_time_section(framed.over_time, options),
+        **_explorer_section(texts, framed, options),
         "figures": {name: figures[name].svg_data_uri() for name in FIGURES if name in figures},
         "settings": {name: settings_dict(value) for name, value in (
             ("model", options.model), ("parse", options.parse), ("framing", options.framing))},
