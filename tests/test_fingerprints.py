@@ -94,7 +94,8 @@ def test_a_template_edit_reruns_the_report(bundled_run, tmp_path, monkeypatch):
     template = "stages/report/templates/report.html.j2"
     assert template in next(s for s in STAGES if s.name == "report").data
     (package / template).parent.mkdir(parents=True)
-    shutil.copy(REPO / "pipeline" / template, package / template)
+    for data in next(s for s in STAGES if s.name == "report").data:  # the page and its script
+        shutil.copy(REPO / "pipeline" / data, package / data)
     monkeypatch.setattr(fingerprints, "DATA_DIR", package)
     runner = Runner(STAGES, load_config(), CORPUS, bundled_run)
     assert all(s.status == "up to date" for s in runner.status())

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the config reads this module's names; --help loads no pandas
+    import pandas as pd
 
 REST = "rest"  # group A of a one-vs-rest contrast: the other compared groups together
 ALL = "all"  # compare = "all": every group of the manifest
@@ -88,6 +90,8 @@ def possessive(group: str) -> str:
 
 def stacked(tables: list[pd.DataFrame]) -> pd.DataFrame:
     """The contrasts' blocks of rows one after the other (one block: that table itself)."""
+    import pandas as pd
+
     if len(tables) == 1:
         return tables[0]
     kept = [t for t in tables if not t.empty] or tables[:1]
