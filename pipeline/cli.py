@@ -308,9 +308,10 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
     source = " + ".join(str(p) for p in args.gold)
     matched, unmatched = _matched_gold(records, corpus, tagged, source, args.out)
     keys = list(zip(matched["doc_id"], matched["sentence_id"], strict=True))
-    found = features_of_sentences(runner.catalog.load("cache/docs.spacy"), set(keys),
-                                  compile_cues(definitions, runner.nlp()),
-                                  frame_rules(definitions))
+    body_parts = set(config.parse.body_parts) - set(config.framing.heading_parts)
+    found, context = features_of_sentences(runner.catalog.load("cache/docs.spacy"), set(keys),
+                                           compile_cues(definitions, runner.nlp()),
+                                           frame_rules(definitions), body_parts)
     features, labels = [found[k] for k in keys], matched["gold"].tolist()
     options = TrainingOptions(C=args.C)
     n_docs = matched["file"].nunique()
@@ -326,7 +327,7 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
                                     f"{pipeline_version(config.model.name)}",
                   "gold_sha256": [file_hash(Path(p)) for p in args.gold]}
     card = model_card(matched, predicted, source, options, frames, provenance)
-    model = fit_model(features, labels, frames, options, card)
+    model = fit_model(features, labels, frames, options, card, context)
     card_path = target.with_suffix(".md")
     _write_files({target: model_json(model), card_path: card_markdown(model)})
     cv = card["cross_validation"]

@@ -15,6 +15,8 @@ from pipeline.nlp.cues import compile_cues
 from pipeline.stages import STAGES
 from pipeline.stages.framing.frame_model import (
     FORMAT,
+    article_context,
+    article_idf,
     feature_vector,
     model_from_dict,
     read_model,
@@ -24,6 +26,7 @@ from pipeline.stages.framing.frames import frame_definitions, frame_rules
 from pipeline.stages.framing.training import (
     TrainingOptions,
     cross_validated,
+    features_of_sentences,
     fit_model,
     inverse_document_frequency,
 )
@@ -167,6 +170,19 @@ def test_train_frames_writes_a_model_and_card_the_framing_stage_uses(tmp_path, n
     # the frames present are the lexicon's, whichever tagger chose the primary frame
     assert tagged["frames_present"].fillna("").tolist() == \
         lexicon["frames_present"].fillna("").tolist()
+    # the stage reads each sentence in its article as training did: the same features,
+    # so the same probability for every labelled sentence
+    assert model.context and any(k.startswith(("doc:", "ctx:")) for k in model.weights)
+    runner = Runner(STAGES, load_config(used), corpus, out, nlp=nlp)
+    definitions = frame_definitions(runner.catalog.load("lexicon:frames.toml"))
+    keys = set(zip(tagged["doc_id"], tagged["sentence_id"], strict=True))
+    found, context = features_of_sentences(runner.catalog.load("cache/docs.spacy"), keys,
+                                           compile_cues(definitions, nlp),
+                                           frame_rules(definitions), {"paragraph", "list_item"})
+    assert context["idf"] == model.context["idf"]
+    for r in tagged.itertuples():
+        frame, probability = model.predict(found[(r.doc_id, r.sentence_id)])
+        assert (frame, round(probability, 4)) == (r.primary_frame, r.frame_confidence)
     by_start = {(r.doc_id, r.start_char): r.primary_frame for r in tagged.itertuples()}
     right = sum(by_start.get((g["file"][:-4], g["start"])) == g["primary_frame"]
                 for g in records)
@@ -306,3 +322,28 @@ def test_a_model_of_a_frame_the_lexicon_lacks_is_one_line(tmp_path, bundled_run,
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: The frame model") and "'astrology'" in err[-1]
     assert (out / "tables" / "frames_sentences.csv").read_bytes() == before
+
+
+def test_a_sentence_is_read_in_its_article():
+    """doc: the mean cue score of the other body sentences; para: of its paragraph's;
+    near: of the body sentences before and after it; ctx: the rest of the article's
+    lemmas by TF-IDF, scaled to unit length. Never the sentence itself."""
+    sentences = [(Counter(trade=2), {"cue:economic": 1.0}, {}),           # paragraph 0
+                 (Counter(tariff=1), {"cue:economic": 3.0}, {}),          # paragraph 0
+                 (Counter(vote=1), {"cue:political": 2.0}, {}),           # paragraph 1
+                 (Counter(title=1), {"cue:political": 5.0}, {})]          # a heading
+    idf = article_idf([Counter(trade=1, tariff=1, vote=1), Counter(trade=1, vote=1)])
+    assert idf == {"trade": 1.0, "vote": 1.0}  # in at least two articles
+    first, second, third, heading = article_context(sentences, [0, 0, 1, 2],
+                                                    [True, True, True, False], idf, top=5)
+    assert first[1] == {"cue:economic": 1.0, "doc:economic": 1.5, "doc:political": 1.0,
+                        "para:economic": 3.0, "near:economic": 3.0}
+    assert first[2] == {"ctx:vote": 1.0}  # its own "trade" is not its context
+    assert third[1]["near:economic"] == 3.0 and "para:economic" not in third[1]
+    assert third[2] == {"ctx:trade": 1.0}
+    # a heading is no body sentence: all three are its context, the nearest its neighbours
+    assert heading[1]["doc:economic"] == round(4.0 / 3, 6) and heading[1]["near:political"] == 2.0
+    weight = 1 + math.log(2)  # "trade" twice, "vote" once, both idf 1
+    assert heading[2] == {"ctx:trade": round(weight / math.hypot(weight, 1), 6),
+                          "ctx:vote": round(1 / math.hypot(weight, 1), 6)}
+    assert sentences[0][1] == {"cue:economic": 1.0}  # the inputs are left as they were

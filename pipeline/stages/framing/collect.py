@@ -128,6 +128,7 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
     reporting = reporting_verbs(stance_cues)
     rows, frame_rows, marker_rows, role_rows, place_rows, term_rows = [], [], [], [], [], []
     voice_rows = []
+    for_model: dict[str, list] = defaultdict(list)  # doc_id -> its sentences' model inputs
     for doc in docs:
         info = doc.user_data
         if info["part"] not in wanted:
@@ -160,10 +161,9 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             primary, scores, matches = tagged
             present = frames_present(scores, settings.present_min_score)
             confidence = None
-            if frame_model is not None:
-                primary, confidence = frame_model.predict(
-                    sentence_features(sent, frame_cues, frame_rules, tagged))
-                confidence = round(confidence, 4)
+            if frame_model is not None:  # chosen below, once the whole article is read
+                for_model[doc_id].append((len(frame_rows), sentence_features(
+                    sent, frame_cues, frame_rules, tagged), info["segment_id"], scope == BODY))
             frame_rows.append((*key, primary, confidence, present,
                                "; ".join(f"{m.category}: {m.cue}" for m in matches),
                                *scores.values()))
@@ -193,6 +193,14 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
                 if _DIGITS.search(token.text) and token.like_num:
                     place_rows.append((*key, base + token.idx, base + token.idx + len(token),
                                        token.text, "#number"))
+    for _, inputs in sorted(for_model.items()):
+        inputs.sort(key=lambda r: frame_rows[r[0]][1])  # in sentence order
+        features = frame_model.with_context([r[1] for r in inputs], [r[2] for r in inputs],
+                                            [r[3] for r in inputs])
+        for (row, *_), sentence in zip(inputs, features, strict=True):
+            primary, confidence = frame_model.predict(sentence)
+            frame_rows[row] = (*frame_rows[row][:2], primary, round(confidence, 4),
+                               *frame_rows[row][4:])
     sent_table = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
     order = sent_table.groupby(["doc_id", "scope"]).cumcount()
     size = sent_table.groupby(["doc_id", "scope"])["sentence_id"].transform("size")

@@ -13,7 +13,15 @@ and checked by hand. A sentence's features are
   ``core:<frame>`` the part of it on the sentence's main predicate or its subject
   and objects (a cue there says more about the sentence than one in a modifier),
   both times ``cue_scale``;
-* ``modal:<word>``: a modal verb (what should, could or will be done: policy).
+* ``modal:<word>``: a modal verb (what should, could or will be done: policy);
+* the sentence's article around it (:func:`article_context`; models trained with
+  ``context``): ``doc:<frame>``, ``para:<frame>`` and ``near:<frame>``, the mean cue
+  score of the other body sentences of its article, of its paragraph and of the
+  sentences just before and after it; and ``ctx:<lemma>``, the ``context.top``
+  lemmas of the rest of the article with the highest TF-IDF (idf over articles,
+  ``context.idf``), the vector scaled to ``context.scale``. Annotators read a sentence
+  in its article; so does the model. (Measured on 1,542 labelled sentences,
+  cross-validated by document: agreement 0.540 without the article, 0.588 with it.)
 
 (Main-predicate lemmas and entity labels as further features were measured and
 left out: cross-validated agreement 0.553 without them, 0.529 with them, on 1,542
@@ -67,6 +75,83 @@ PERSON_PLACE_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
 
 
 Features = tuple[Counter, dict[str, float], dict[str, float]]
+CONTEXT_TOP, CONTEXT_SCALE = 30, 1.0
+
+
+def _cue_sums(features: list[Features]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for _, cue, _ in features:
+        for name, value in cue.items():
+            if name.startswith("cue:"):
+                total[name[4:]] = total.get(name[4:], 0.0) + value
+    return total
+
+
+def _mean_without(total: dict[str, float], n: int, own: dict[str, float] | None
+                  ) -> dict[str, float]:
+    """The mean cue scores of ``n`` sentences whose sums are ``total``, one sentence (its
+    ``own`` cue scores) left out; exact zeros dropped."""
+    if own is not None:
+        n -= 1
+    if n <= 0:
+        return {}
+    out = {}
+    for f, v in sorted(total.items()):
+        value = round(((v - own.get(f"cue:{f}", 0.0)) if own is not None else v) / n, 6)
+        if value:
+            out[f] = value
+    return out
+
+
+def article_idf(articles: list[Counter]) -> dict[str, float]:
+    """The smoothed idf over articles, ``ln((1 + n) / (1 + df)) + 1``, of the lemmas in
+    at least two of them (each article: the lemma counts of its body sentences)."""
+    df: Counter = Counter()
+    for counts in articles:
+        df.update(set(counts))
+    n = len(articles)
+    return {w: round(math.log((1 + n) / (1 + c)) + 1.0, 6) for w, c in sorted(df.items())
+            if c >= 2}
+
+
+def article_context(sentences: list[Features], paragraphs: list, body: list[bool],
+                    idf: dict[str, float], top: int = CONTEXT_TOP,
+                    scale: float = CONTEXT_SCALE) -> list[Features]:
+    """The features of each sentence of one article (in order) with its article's context
+    added (see the module's docstring). Only body sentences (``body``) are context; a
+    sentence is never its own context. ``paragraphs``: each sentence's paragraph."""
+    inside = [i for i, b in enumerate(body) if b]
+    article: Counter = Counter()
+    for i in inside:
+        article.update(sentences[i][0])
+    doc_total = _cue_sums([sentences[i] for i in inside])
+    by_paragraph: dict = {}
+    for i in inside:
+        by_paragraph.setdefault(paragraphs[i], []).append(i)
+    paragraph_total = {p: (_cue_sums([sentences[i] for i in rows]), len(rows))
+                       for p, rows in by_paragraph.items()}
+    place = {i: k for k, i in enumerate(inside)}
+    out = []
+    for i, (lemmas, cue, form) in enumerate(sentences):
+        own = cue if body[i] else None
+        features = dict(cue)
+        features.update({f"doc:{f}": v for f, v in
+                         _mean_without(doc_total, len(inside), own).items()})
+        total, n = paragraph_total.get(paragraphs[i], ({}, 0))
+        features.update({f"para:{f}": v for f, v in _mean_without(total, n, own).items()})
+        at = place[i] if body[i] else sum(1 for j in inside if j < i)
+        # the body sentences just before and after it
+        near = inside[max(0, at - 1):at + 2] if body[i] else inside[max(0, at - 1):at + 1]
+        around = [sentences[j] for j in near if j != i]
+        features.update({f"near:{f}": v for f, v in
+                         _mean_without(_cue_sums(around), len(around), None).items()})
+        rest = article - lemmas if body[i] else article
+        weights = sorted(((w, (1.0 + math.log(n)) * idf[w]) for w, n in rest.items() if w in idf),
+                         key=lambda kv: (-kv[1], kv[0]))[:top]
+        norm = math.sqrt(sum(v * v for _, v in weights)) or 1.0
+        form = {**form, **{f"ctx:{w}": round(scale * v / norm, 6) for w, v in weights}}
+        out.append((lemmas, features, form))
+    return out
 
 
 def sentence_features(sentence: Span, cues: CueSet, rules: FrameRules | None = None,
@@ -119,6 +204,15 @@ class FrameModel:
     intercepts: list[float]
     card: dict
     path: str = ""
+    context: dict | None = None  # {"idf": {...}, "top": n, "scale": x}: article features
+
+    def with_context(self, sentences: list[Features], paragraphs: list, body: list[bool]
+                     ) -> list[Features]:
+        """The sentences of one article with its context, when the model reads it."""
+        if not self.context:
+            return sentences
+        return article_context(sentences, paragraphs, body, self.context["idf"],
+                               int(self.context["top"]), float(self.context["scale"]))
 
     def probabilities(self, features: dict[str, float]) -> list[float]:
         """Softmax over the frames' linear scores."""
@@ -149,9 +243,12 @@ class FrameModel:
         return out
 
     def to_dict(self) -> dict:
-        return {"format": FORMAT, "frames": self.frames, "cue_scale": self.cue_scale,
-                "intercepts": self.intercepts, "idf": self.idf, "weights": self.weights,
-                "card": self.card}
+        out = {"format": FORMAT, "frames": self.frames, "cue_scale": self.cue_scale,
+               "intercepts": self.intercepts, "idf": self.idf, "weights": self.weights,
+               "card": self.card}
+        if self.context:
+            out["context"] = self.context
+        return out
 
 
 def lexicon_digest(definitions: dict) -> str:
@@ -174,9 +271,13 @@ def model_from_dict(data: dict, where: str = "") -> FrameModel:
         if (len(frames) < 2 or len(set(frames)) != len(frames) or len(intercepts) != len(frames)
                 or any(len(v) != len(frames) for v in weights.values())):
             raise ValueError("shape")
+        context = data.get("context")
+        if context is not None:
+            context = {"idf": {str(k): float(v) for k, v in context["idf"].items()},
+                       "top": int(context["top"]), "scale": float(context["scale"])}
         return FrameModel(frames, {str(k): float(v) for k, v in data["idf"].items()},
                           float(data["cue_scale"]), weights, intercepts,
-                          dict(data.get("card") or {}), where)
+                          dict(data.get("card") or {}), where, context)
     except (AttributeError, KeyError, TypeError, ValueError):
         raise ConfigError(f"{where or 'The frame model'} is not a frame model written by "
                           "train-frames",
@@ -207,6 +308,10 @@ def model_json(model: FrameModel) -> str:
 
     head = {k: data[k] for k in ("format", "frames", "cue_scale", "intercepts")}
     parts = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
+    if "context" in data:
+        parts.append(f'  "context": {{"top": {data["context"]["top"]}, "scale": '
+                     f'{json.dumps(data["context"]["scale"])}, "idf": '
+                     f'{block(data["context"]["idf"]).replace(chr(10), chr(10) + "  ")}}}')
     parts.append('  "card": ' + json.dumps(data["card"], ensure_ascii=False, indent=2,
                                            sort_keys=True).replace("\n", "\n  "))
     parts.append(f'  "idf": {block(data["idf"])}')

@@ -17,7 +17,7 @@ The vocabulary is the lemmas (and modal verbs) found in at least
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,9 +28,13 @@ from pipeline.errors import PipelineError
 from pipeline.nlp.docs import sentences_of
 from pipeline.stages.framing.evaluation import frame_scores
 from pipeline.stages.framing.frame_model import (
+    CONTEXT_SCALE,
+    CONTEXT_TOP,
     FORMAT,
     Features,
     FrameModel,
+    article_context,
+    article_idf,
     feature_vector,
     sentence_features,
 )
@@ -82,8 +86,8 @@ def _matrix(features: Sequence[Features], idf: dict[str, float], cue_scale: floa
 
 
 def fit_model(features: Sequence[Features], labels: Sequence[str], frame_order: Sequence[str],
-              options: TrainingOptions = TrainingOptions(), card: dict | None = None
-              ) -> FrameModel:
+              options: TrainingOptions = TrainingOptions(), card: dict | None = None,
+              context: dict | None = None) -> FrameModel:
     """Fit the model on sentences' raw features and their primary frames. Frames are
     kept in ``frame_order`` (the lexicon's), those with no labelled sentence left out."""
     from sklearn.linear_model import LogisticRegression
@@ -108,7 +112,8 @@ def fit_model(features: Sequence[Features], labels: Sequence[str], frame_order: 
     weights = {k: v for k, v in weights.items() if any(v)}
     return FrameModel(frames, {w: v for w, v in idf.items() if f"lemma:{w}" in weights},
                       options.cue_scale, weights,
-                      [round(float(intercept[i]), 6) for i in order], card or {})
+                      [round(float(intercept[i]), 6) for i in order], card or {},
+                      context=context)
 
 
 def cross_validated(features: Sequence[Features], labels: Sequence[str],
@@ -196,14 +201,40 @@ def card_markdown(model: FrameModel, n_top: int = 8) -> str:
     return "\n".join(lines)
 
 
-def features_of_sentences(docs, wanted: set[tuple[str, int]], cues, rules
-                          ) -> dict[tuple[str, int], Features]:
-    """The raw features of the parsed sentences named by (doc_id, sentence_id)."""
-    out = {}
+def features_of_sentences(docs, wanted: set[tuple[str, int]], cues, rules,
+                          body_parts: set[str] | None = None
+                          ) -> tuple[dict[tuple[str, int], Features], dict | None]:
+    """The raw features of the parsed sentences named by (doc_id, sentence_id). With
+    ``body_parts`` (the parts whose sentences are an article's body) each also carries
+    its article's context (:func:`~.frame_model.article_context`, idf over every article
+    of the run), and the second value is the context settings the model records (else
+    None)."""
+    per_article: dict[str, list] = defaultdict(list)
     for doc in docs:
         info = doc.user_data
+        is_body = body_parts is not None and info["part"] in body_parts
         for k, sent in enumerate(sentences_of(doc)):
             key = (info["doc_id"], info["first_sentence_id"] + k)
-            if key in wanted:
-                out[key] = sentence_features(sent, cues, rules)
-    return out
+            if key in wanted or is_body:
+                per_article[info["doc_id"]].append(
+                    (key, sentence_features(sent, cues, rules), info["segment_id"], is_body))
+    if body_parts is None:
+        return {key: f for rows in per_article.values() for key, f, _, _ in rows
+                if key in wanted}, None
+    articles = []
+    for rows in per_article.values():
+        counts: Counter = Counter()
+        for _, features, _, is_body in rows:
+            if is_body:
+                counts.update(features[0])
+        articles.append(counts)
+    context = {"idf": article_idf(articles), "top": CONTEXT_TOP, "scale": CONTEXT_SCALE}
+    out = {}
+    for _, rows in sorted(per_article.items()):
+        rows.sort(key=lambda r: r[0][1])  # in sentence order
+        if not any(r[0] in wanted for r in rows):
+            continue
+        added = article_context([r[1] for r in rows], [r[2] for r in rows],
+                                [r[3] for r in rows], context["idf"])
+        out.update({r[0]: f for r, f in zip(rows, added, strict=True) if r[0] in wanted})
+    return out, context
