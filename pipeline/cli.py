@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry", action="store_true",
                      help="say what would run and why, change nothing")
     run.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    run.add_argument("--engine", choices=["local", "dask"], default=None,
+                     help="where the parse stage's shards run (default: [engine] name)")
+    run.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                     help="with --engine dask: the Dask scheduler (tcp://host:8786); "
+                          "none = a LocalCluster on this machine")
     stages = sub.add_parser("stages", help=COMMANDS["stages"], description=COMMANDS["stages"])
     _common(stages)
     evaluate = sub.add_parser("evaluate-entities", help=COMMANDS["evaluate-entities"],
@@ -134,7 +139,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pipeline.engine.runner import Runner
     from pipeline.stages import STAGES
 
-    runner = Runner(STAGES, load_config(args.config), args.corpus, args.out)
+    config = load_config(args.config)
+    if args.engine or args.scheduler is not None:
+        if args.scheduler and (args.engine or config.engine.name) != "dask":
+            raise PipelineError("--scheduler is an address of a Dask cluster",
+                                fix="add --engine dask (or set [engine] name = \"dask\")")
+        update = {"name": args.engine or config.engine.name}
+        if args.scheduler is not None:
+            update["scheduler"] = args.scheduler
+        config = config.model_copy(
+            update={"engine": config.engine.model_copy(update=update)})
+    runner = Runner(STAGES, config, args.corpus, args.out)
     results = runner.run(only=args.stage, start_from=args.start_from, force=args.force,
                          dry=args.dry)
     width = max(len(r.name) for r in results)

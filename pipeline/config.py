@@ -249,6 +249,17 @@ class FramingSettings(Section):
     chart_top_n: Positive
 
 
+class EngineSettings(Section):
+    """Where the stages' map work runs (never part of a stage's fingerprint: every engine
+    gives the same tables)."""
+
+    section: ClassVar[str] = "engine"
+    name: Literal["local", "dask"]
+    scheduler: str
+    workers: Positive
+    connect_timeout: Positive
+
+
 class ReportSettings(Section):
     """What the HTML report shows."""
 
@@ -271,6 +282,7 @@ SECTIONS: dict[str, type[Section]] = {
     "topics": TopicSettings,
     "framing": FramingSettings,
     "report": ReportSettings,
+    "engine": EngineSettings,
 }
 
 
@@ -288,6 +300,7 @@ class Config(BaseModel):
     topics: TopicSettings = Field(default_factory=TopicSettings)
     framing: FramingSettings = Field(default_factory=FramingSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
     files: tuple[str, ...] = ()
 
     def section(self, name: str) -> Any:

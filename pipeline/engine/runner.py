@@ -36,6 +36,7 @@ from pipeline.engine.catalog import (
     remove_debris,
     scratch_target,
 )
+from pipeline.engine.engines import make_engine
 from pipeline.engine.fingerprints import (
     changed,
     code_fingerprint,
@@ -131,6 +132,8 @@ class Runner:
         self._corpus: Corpus | None = None
         self._nlp = nlp
         self.model_load_seconds = 0.0
+        self._engine = None
+        self._engine_made = False
         self._source_memo: dict = {}  # parsed modules, by path, size and mtime
         self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab,
                                lexicon_dirs(config), {"frames": frame_model_path(config)})
@@ -142,6 +145,18 @@ class Runner:
                 self.config = self.config.model_copy(
                     update={"compare": tuple(self._corpus.groups)})
         return self._corpus
+
+    def engine(self):
+        """The engine the stages map their work over (None: the built-in local one)."""
+        if not self._engine_made:
+            self._engine = make_engine(self.config.engine)
+            self._engine_made = True
+        return self._engine
+
+    def close_engine(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+        self._engine, self._engine_made = None, False
 
     def nlp(self):
         if self._nlp is None:
@@ -278,7 +293,13 @@ class Runner:
         self._check_inputs_available(selected)
         if dry:
             return self._dry(selected, forced)
-        self._preflight(selected)
+        try:
+            self._preflight(selected)
+            return self._run_checked(selected, forced)
+        finally:
+            self.close_engine()  # a LocalCluster stops with its run
+
+    def _run_checked(self, selected: list[int], forced: bool) -> list[StageResult]:
         finished: list[str] = []
         try:
             with output_lock(self.out_dir):
@@ -338,7 +359,7 @@ class Runner:
     def _preflight(self, selected: list[int]) -> None:
         """Check, before the first write, what a run would otherwise find only when a
         stage needs it: the output folder can be written, the lexicons and the frame
-        model read, the spaCy pipeline is installed."""
+        model read, the spaCy pipeline is installed, the Dask scheduler answers."""
         check_writable(self.out_dir)
         stages = [self.stages[i] for i in selected]
         for name in dict.fromkeys(n for s in stages for n in s.inputs):
@@ -346,6 +367,8 @@ class Runner:
                 self.catalog.load(name)
         if self._nlp is None and any(s.uses_nlp for s in stages):
             check_pipeline_installed(self.config.model)
+        if any(s.uses_engine for s in stages) and self.engine() is not None:
+            self.engine().check()  # Dask installed, the scheduler reachable
 
     def _check_inputs_match_state(self, stage: Stage, state: Mapping[str, Any],
                                   selected: list[int]) -> None:
@@ -448,6 +471,8 @@ class Runner:
             kwargs[keyword] = self.config.section(section)
         if stage.uses_nlp:
             kwargs["nlp"] = self.nlp()
+        if stage.uses_engine:
+            kwargs["engine"] = self.engine()
         kwargs.update(stage.options)
         result = stage.func(**kwargs)
         chunks = [result] if isinstance(result, Mapping) else result

@@ -40,6 +40,7 @@ class Stage:
     outputs: tuple[str, ...]
     settings: tuple[str, ...] = ()
     uses_nlp: bool = False
+    uses_engine: bool = False  # the stage maps its work over the runner's engine
     options: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     code: tuple[str, ...] = ()

@@ -29,6 +29,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="parse",
         func=parse_corpus,
+        uses_engine=True,
         inputs=("corpus", "tables/segments.csv"),
         outputs=("cache/docs.spacy", "tables/sentences.csv", "tables/tokens.csv",
                  "tables/documents.csv"),

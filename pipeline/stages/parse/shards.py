@@ -351,22 +351,56 @@ def _work(task: ShardTask) -> dict[str, object]:
                        _WORKER["scorer"])
 
 
+# A Dask worker's own state: the spaCy pipeline, loaded on its first task and kept for
+# the life of the worker process (keyed by the model settings it was loaded with).
+_REMOTE: dict[object, dict[str, object]] = {}
+
+
+def remote_parse_shard(task: ShardTask, model: ModelSettings, parse: ParseSettings
+                       ) -> dict[str, object]:
+    """:func:`parse_shard` on a worker of another engine (Dask): the worker loads the
+    pipeline once, then parses every shard it is given with it."""
+    state = _REMOTE.get(model)
+    if state is None:
+        from pipeline.nlp.model import load_spacy_pipeline
+
+        state = {"nlp": load_spacy_pipeline(model), "scorer": ReadabilityScorer(),
+                 "threads": threadpool_limits(limits=1)}
+        _REMOTE.clear()
+        _REMOTE[model] = state
+    return parse_shard(task, state["nlp"], model, parse, state["scorer"])
+
+
 # Shards per worker process when parsing in parallel: more spreads the work
 # more evenly at the end of the corpus; each shard costs one hand-over.
 _SHARDS_PER_PROCESS = 8
 
 
 def parse_corpus(corpus: Corpus, segments: pd.DataFrame, *, nlp: Language,
-                 model: ModelSettings, parse: ParseSettings) -> Iterator[dict[str, object]]:
+                 model: ModelSettings, parse: ParseSettings, engine=None
+                 ) -> Iterator[dict[str, object]]:
     """Stage function: parse the segments and yield shards of docs and tables.
 
     Each shard is a dict with a ``DocBin`` under ``docs`` and DataFrame chunks
     under ``sentences``, ``tokens`` and ``documents``; documents are never split
     across shards. With several processes, each worker parses whole shards and
     builds their tables itself, so the parent only collects them in order: the
-    output is the same whatever the number of processes.
+    output is the same whatever the number of processes. ``engine``: the runner's
+    other engine (Dask), which maps :func:`remote_parse_shard` over the shards on its
+    workers (None: this machine's processes).
     """
     todo = segments[segments["part"].isin(parse.parts)]
+    if engine is not None:
+        workers = engine.workers
+        size = max(1, min(parse.shard_size,
+                          math.ceil(len(todo) / (workers * _SHARDS_PER_PROCESS))))
+        tasks = plan_shards(corpus, todo, size)
+        log.info("parsing %d segments of %d documents on %s (%d worker%s, %d shard%s)",
+                 len(todo), len(corpus.documents), engine.name, workers,
+                 "" if workers == 1 else "s", len(tasks), "" if len(tasks) == 1 else "s")
+        yield from _logged(engine.map(remote_parse_shard, tasks, model=model, parse=parse),
+                           len(corpus.documents))
+        return
     processes = n_processes(len(todo), model)
     if processes > 1 and "fork" not in multiprocessing.get_all_start_methods():
         processes = 1  # workers share the loaded pipeline by forking
