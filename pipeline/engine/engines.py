@@ -25,6 +25,7 @@ from pipeline.config import EngineSettings
 from pipeline.errors import ConfigError, StageError
 
 log = logging.getLogger(__name__)
+_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 
 class DaskEngine:
@@ -71,9 +72,16 @@ class DaskEngine:
                 log.info("dask: connected to the scheduler at %s (%d workers)", address,
                          len(self._client.scheduler_info(n_workers=-1).get("workers", {})))
             else:
-                self._cluster = LocalCluster(n_workers=self.settings.workers,
-                                             threads_per_worker=1, processes=True,
-                                             dashboard_address=None, host="127.0.0.1")
+                import dask
+
+                # Dask's nanny makes glibc return freed memory at once
+                # (MALLOC_TRIM_THRESHOLD_=65536): measured 30% slower parsing (88 against
+                # 68 s of compute for 1,000 articles on 2 workers). Its workers here keep
+                # the allocator's default.
+                with dask.config.set({_TRIM: None}):
+                    self._cluster = LocalCluster(
+                        n_workers=self.settings.workers, threads_per_worker=1,
+                        processes=True, dashboard_address="127.0.0.1:0", host="127.0.0.1")
                 self._client = Client(self._cluster, set_as_default=False)
                 log.info("dask: started a LocalCluster of %d workers",
                          self.settings.workers)
