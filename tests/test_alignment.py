@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 
 from pipeline.config import load_config
@@ -44,6 +46,41 @@ def test_one_shared_word_is_never_a_match_however_short_the_sentences():
     assert score[0] == pytest.approx(2 / 10 ** 0.5)
     index, _, _ = best_matches(x[[1]], x[[0, 2]], min_shared=2)
     assert index.tolist() == [-1]  # "minister resign" shares one word with each
+
+
+def _all_pairs(x_from, x_to, min_shared):
+    """Every pair compared, as a dense matrix: what best_matches must agree with."""
+    a, b = x_from.toarray(), x_to.toarray()
+    common = a @ b.T
+    norm = np.sqrt(np.outer(a.sum(axis=1), b.sum(axis=1)))
+    sims = np.divide(common, norm, out=np.zeros_like(common), where=norm > 0)
+    sims[common < min_shared] = -1.0
+    best = sims.argmax(axis=1) if b.shape[0] else np.zeros(a.shape[0], dtype=int)
+    rows = np.arange(a.shape[0])
+    found = sims[rows, best] >= 0 if b.shape[0] else np.zeros(a.shape[0], dtype=bool)
+    return (np.where(found, best, -1), np.where(found, sims[rows, best] if b.shape[0] else 0, 0.0),
+            np.where(found, common[rows, best] if b.shape[0] else 0, 0))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sets(st.integers(0, 11), max_size=6), max_size=14),
+       st.lists(st.sets(st.integers(0, 11), max_size=6), max_size=14),
+       st.integers(1, 3))
+def test_only_pairs_that_share_a_term_are_formed_and_the_best_is_the_all_pairs_best(
+        left, right, min_shared):
+    """The sparse search (an inverted index from terms to sentences) finds exactly what
+    comparing every pair finds, ties to the earliest sentence included."""
+    def matrix(sets):
+        rows = [i for i, s in enumerate(sets) for _ in s]
+        cols = [j for s in sets for j in sorted(s)]
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), 12))
+
+    x_from, x_to = matrix(left), matrix(right)
+    index, score, shared = best_matches(x_from, x_to, min_shared)
+    want_index, want_score, want_shared = _all_pairs(x_from, x_to, min_shared)
+    assert index.tolist() == want_index.tolist()
+    assert score.tolist() == want_score.tolist()
+    assert shared.tolist() == want_shared.astype(int).tolist()
 
 
 @pytest.fixture(scope="module")

@@ -83,26 +83,31 @@ def best_matches(x_from: sparse.csr_matrix, x_to: sparse.csr_matrix, min_shared:
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each row of ``x_from`` (binary): the index, set cosine and number of shared
     terms of its most similar row of ``x_to`` among those sharing at least ``min_shared``
-    terms (index -1 when none does). Ties go to the earliest row."""
+    (>= 1) terms (index -1 when none does). Ties go to the earliest row.
+
+    Only the pairs that share a term are ever formed (the sparse product works as an
+    inverted index from terms to the sentences that hold them), so the cost grows with
+    the number of such pairs, not with the product of the two groups' sizes."""
     n = x_from.shape[0]
     index, score, shared = np.full(n, -1), np.zeros(n), np.zeros(n, dtype=int)
-    if x_to.shape[0] == 0:
+    if x_to.shape[0] == 0 or n == 0:
         return index, score, shared
     size_to = np.asarray(x_to.sum(axis=1)).ravel()
     to_t = x_to.T.tocsc()
     for start in range(0, n, BLOCK):
-        block = x_from[start:start + BLOCK]
-        common = (block @ to_t).toarray()
-        size_from = np.asarray(block.sum(axis=1)).ravel()
-        norm = np.sqrt(np.outer(size_from, size_to))
-        sims = np.divide(common, norm, out=np.zeros_like(common), where=norm > 0)
-        sims[common < min_shared] = -1.0
-        best = sims.argmax(axis=1)
-        rows = np.arange(len(best))
-        found = sims[rows, best] >= 0
-        index[start:start + BLOCK] = np.where(found, best, -1)
-        score[start:start + BLOCK] = np.where(found, sims[rows, best], 0.0)
-        shared[start:start + BLOCK] = np.where(found, common[rows, best], 0).astype(int)
+        common = (x_from[start:start + BLOCK] @ to_t).tocoo()
+        size_from = np.asarray(x_from[start:start + BLOCK].sum(axis=1)).ravel()
+        keep = common.data >= min_shared
+        rows, cols, counts = common.row[keep], common.col[keep], common.data[keep]
+        if not len(rows):
+            continue
+        sims = counts / np.sqrt(size_from[rows] * size_to[cols])
+        # per row: the highest similarity, the earliest column among equals
+        order = np.lexsort((cols, -sims, rows))
+        first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
+        index[start + rows[first]] = cols[first]
+        score[start + rows[first]] = sims[first]
+        shared[start + rows[first]] = counts[first].astype(int)
     return index, score, shared
 
 
