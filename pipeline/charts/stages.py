@@ -110,7 +110,7 @@ def framing_charts(keyness: pd.DataFrame, frame_shares: pd.DataFrame, tone: pd.D
                                 nrows=rows)
     scatter, scatter_axes = new_figure(9 * columns, 6.5 * rows, ncols=columns, nrows=rows)
     for i, contrast in enumerate(shown):
-        part = contrast_rows(lemmas, contrast) if "group_a" in lemmas else lemmas
+        part = contrast_rows(lemmas, contrast)
         colours = (colour_of(contrast.a, compare), colour_of(contrast.b, compare))
         plot_keyness_bars(bar_axes[i], part, contrast.labels, top_n, settings.z_threshold,
                           settings.min_units, colours=colours)

@@ -132,8 +132,7 @@ class Runner:
         self._corpus: Corpus | None = None
         self._nlp = nlp
         self.model_load_seconds = 0.0
-        self._engine = None
-        self._engine_made = False
+        self._engine = None  # a DaskEngine, made when a stage first needs it
         self._source_memo: dict = {}  # parsed modules, by path, size and mtime
         self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab,
                                lexicon_dirs(config), {"frames": frame_model_path(config)})
@@ -148,15 +147,14 @@ class Runner:
 
     def engine(self):
         """The engine the stages map their work over (None: the built-in local one)."""
-        if not self._engine_made:
+        if self._engine is None:
             self._engine = make_engine(self.config.engine)
-            self._engine_made = True
         return self._engine
 
     def close_engine(self) -> None:
         if self._engine is not None:
             self._engine.close()
-        self._engine, self._engine_made = None, False
+        self._engine = None
 
     def nlp(self):
         if self._nlp is None:

@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import FramingSettings
-from pipeline.corpus.groups import Contrast, contrasts, group_name, possessive, relabelled
+from pipeline.corpus.groups import (
+    Contrast,
+    contrast_rows,
+    contrasts,
+    group_name,
+    possessive,
+    relabelled,
+)
 from pipeline.nlp.evidence import evidence_cell, evidence_text
 from pipeline.nlp.roles import AGENT, PATIENT
 from pipeline.stages.framing.relationship import Sides
@@ -285,8 +292,7 @@ def _term_rows(keyness: pd.DataFrame, contrast: Contrast, settings: FramingSetti
     """The most distinctive lemmas of each group of one contrast (not of the rest), as
     summary rows after the measured differences."""
     ga, gb = contrast.labels
-    keyness = keyness[(keyness["group_a"] == ga) & (keyness["group_b"] == gb)] \
-        if "group_a" in keyness else keyness
+    keyness = contrast_rows(keyness, contrast)
     out = []
     for group, sign in ((ga, 1), (gb, -1)):
         if contrast.one_vs_rest and group == ga:

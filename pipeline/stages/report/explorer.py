@@ -63,13 +63,12 @@ def explorer_data(keyness: pd.DataFrame, terms: pd.DataFrame, sentences: pd.Data
     lemmas = keyness[keyness["kind"] == "lemma"]
     plots, chosen = [], set()
     for contrast in shown_contrasts(compare):
-        part = contrast_rows(lemmas, contrast) if "group_a" in lemmas else lemmas
-        part = _chosen_terms(part, settings.explorer_terms)
+        every = contrast_rows(lemmas, contrast)
+        part = _chosen_terms(every, settings.explorer_terms)
         chosen.update(part["term"])
         plots.append({
             "a": contrast.a, "b": contrast.b, "members_a": list(contrast.members_a),
-            "members_b": list(contrast.members_b), "total": int(len(contrast_rows(
-                lemmas, contrast)) if "group_a" in lemmas else len(lemmas)),
+            "members_b": list(contrast.members_b), "total": len(every),
             "terms": [[r.term, int(r.count_a), int(r.count_b), round(float(r.rate_a), 4),
                        round(float(r.rate_b), 4), round(float(r.log_odds_z), 3),
                        r.distinctive_for if isinstance(r.distinctive_for, str) else ""]

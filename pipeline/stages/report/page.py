@@ -496,7 +496,7 @@ def _entity_section(texts: CorpusTables, named: EntityTables, index: SentenceInd
     names = named.comparison[named.comparison["label"].isin(
         ["PERSON", "NORP", "ORG", "GPE", "LOC", "EVENT", "FAC", "LAW", "WORK_OF_ART", "PRODUCT"])]
     columns = ["canonical", "label", "mentions_a", "mentions_b", "only_in"]
-    if len(options.compare) > 2 and "group_a" in names:  # a column per group, of its rows
+    if len(options.compare) > 2:  # a column per group, of its rows against the rest
         rest = names[names["group_a"] == REST]  # against the rest: its own mentions
         top_entities = rest.pivot_table(index=["canonical", "label"], columns="group_b",
                                         values="mentions_b", aggfunc="first", fill_value=0) \
@@ -544,7 +544,7 @@ def _framing_section(texts: CorpusTables, framed: FramingTables, index: Sentence
     shown = shown_contrasts(compare)
     term_context = []
     for contrast in shown:
-        lemmas = contrast_rows(all_lemmas, contrast) if "group_a" in all_lemmas else all_lemmas
+        lemmas = contrast_rows(all_lemmas, contrast)
         for group, sign in ((contrast.a, 1), (contrast.b, -1)):
             if group == REST:
                 continue
