@@ -93,13 +93,18 @@ def dask_cluster(tmp_path):
 
 
 def test_a_scheduler_address_gives_the_local_engines_tables(bundled_run, dask_cluster,
-                                                            tmp_path, nlp):
+                                                            tmp_path, nlp, logs):
+    """With one document per shard, the later stages' map work goes to the workers too."""
     address, workers = dask_cluster
     config = tmp_path / "dask.toml"
-    config.write_text(f'[engine]\nname = "dask"\nscheduler = "{address}"\n')
+    config.write_text(f'[engine]\nname = "dask"\nscheduler = "{address}"\n'
+                      '[parse]\nshard_size = 1\n')
     out = tmp_path / "out"
     Runner(STAGES, load_config(config), CORPUS, out, nlp=nlp).run()
     assert _tables(out) == _tables(bundled_run)
+    said = [r.getMessage() for r in logs.records]
+    for stage in ("topics", "framing"):
+        assert f"{stage}: per-document work on 2 shards (dask, 2 workers)" in said
     assert all(w.poll() is None for w in workers)  # the run leaves an outside cluster running
 
 

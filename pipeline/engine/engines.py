@@ -18,6 +18,7 @@ whatever engine ran them and on how many workers.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -26,6 +27,8 @@ from pipeline.errors import ConfigError, StageError
 
 log = logging.getLogger(__name__)
 _TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+# Tasks submitted ahead per worker: enough to keep every worker busy.
+_AHEAD_PER_WORKER = 4
 
 
 class DaskEngine:
@@ -96,25 +99,22 @@ class DaskEngine:
     def map(self, func: Callable[..., Any], tasks: Iterable[Any], **shared: Any
             ) -> Iterator[Any]:
         """``func(task, **shared)`` for every task on the cluster's workers, results in task
-        order (each yielded as soon as it and those before it are done)."""
+        order (each yielded as soon as it and those before it are done). At most a few
+        tasks per worker are submitted ahead, so a long stream of tasks is never all in
+        memory at once."""
         client = self.client()
-        tasks = list(tasks)
         scattered = {k: client.scatter(v, broadcast=True) for k, v in shared.items()}
-        futures = client.map(func, tasks, pure=False, **scattered)
+        limit = self.workers * _AHEAD_PER_WORKER
+        waiting: deque = deque()
         try:
-            for future in futures:
-                try:
-                    yield future.result()
-                except Exception as err:  # noqa: BLE001 - Dask's own and the task's
-                    if type(err).__name__ == "KilledWorker":
-                        raise StageError(
-                            "Dask workers died running the same task again and again "
-                            f"({err})", where="[engine]",
-                            fix="check the workers' memory and logs, or run with "
-                                "--engine local") from None
-                    raise
+            for task in tasks:
+                waiting.append(client.submit(func, task, pure=False, **scattered))
+                if len(waiting) >= limit:
+                    yield _result(waiting.popleft())
+            while waiting:
+                yield _result(waiting.popleft())
         finally:
-            client.cancel(futures)
+            client.cancel(list(waiting))
 
     def close(self) -> None:
         if self._client is not None:
@@ -123,6 +123,18 @@ class DaskEngine:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+def _result(future) -> Any:
+    try:
+        return future.result()
+    except Exception as err:  # noqa: BLE001 - Dask's own and the task's
+        if type(err).__name__ == "KilledWorker":
+            raise StageError(
+                f"Dask workers died running the same task again and again ({err})",
+                where="[engine]",
+                fix="check the workers' memory and logs, or run with --engine local") from None
+        raise
 
 
 def make_engine(settings: EngineSettings) -> DaskEngine | None:

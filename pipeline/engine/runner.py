@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import importlib.metadata
+import inspect
 import json
 import logging
 import os
@@ -46,6 +47,7 @@ from pipeline.engine.fingerprints import (
     library_versions,
 )
 from pipeline.engine.lock import output_lock
+from pipeline.engine.mapping import LocalEngine, MapCall, map_stage, shared_inputs
 from pipeline.engine.stage import Stage, StageResult, check_stages, find_stage, setting_keyword
 from pipeline.errors import ConfigError, StageError
 from pipeline.nlp.model import check_pipeline_installed, load_spacy_pipeline, pipeline_version
@@ -472,6 +474,8 @@ class Runner:
         if stage.uses_engine:
             kwargs["engine"] = self.engine()
         kwargs.update(stage.options)
+        if stage.map is not None:
+            kwargs["mapped"] = self._mapped(stage, kwargs)
         result = stage.func(**kwargs)
         chunks = [result] if isinstance(result, Mapping) else result
         writers = {artifact_key(n): self.catalog.writer(n) for n in stage.outputs}
@@ -496,6 +500,24 @@ class Runner:
             for writer in writers.values():
                 writer.abort()
             raise
+
+    def map_engine(self):
+        """Where a stage's map work runs: the Dask engine when the run uses it, else this
+        machine's processes (``[model] n_process`` of them)."""
+        return self.engine() or LocalEngine(self.config.model.n_process)
+
+    def _mapped(self, stage: Stage, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The stage's ``map`` over every shard of its parsed-docs input, concatenated."""
+        docs_keys = [artifact_key(n) for n in stage.inputs if artifact_kind(n) == "docs"]
+        if not docs_keys:
+            raise StageError(f"Stage '{stage.name}' has a map function but reads no parsed "
+                             "docs", fix="add cache/docs.spacy to its inputs, or drop map")
+        wanted = inspect.signature(stage.map).parameters
+        given = {k: v for k, v in kwargs.items() if k in wanted and k not in ("nlp", "engine")}
+        call = MapCall(stage.map, shared_inputs(given, docs_keys[0]), docs_keys[0],
+                       self.config.model, wants_nlp="nlp" in wanted)
+        return map_stage(self.map_engine(), call, kwargs[docs_keys[0]], given, self.nlp(),
+                         stage.name)
 
     def _write_run_record(self, results: list[StageResult], started: dt.datetime) -> None:
         corpus = self.corpus()

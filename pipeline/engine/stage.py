@@ -32,6 +32,12 @@ class Stage:
     import count too), ``data`` the package data files it reads (paths under
     ``pipeline/``), ``libraries`` the distributions whose results it relies on.
     A change to any of them reruns the stage; see :mod:`pipeline.engine.fingerprints`.
+
+    ``map``: the stage's per-document work, for a stage that reads the parsed docs.
+    The runner calls it on each shard of the docs, on its engine's workers, with
+    those of the stage's inputs and settings it names restricted to the shard's
+    documents (see :mod:`pipeline.engine.mapping`), and passes the dict of tables it
+    returns, concatenated over the shards in order, to ``func`` as ``mapped``.
     """
 
     name: str
@@ -41,6 +47,7 @@ class Stage:
     settings: tuple[str, ...] = ()
     uses_nlp: bool = False
     uses_engine: bool = False  # the stage maps its work over the runner's engine
+    map: Callable[..., Any] | None = None  # per-shard work; its results reach func as mapped
     options: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     code: tuple[str, ...] = ()

@@ -85,29 +85,38 @@ class ParsedDocs:
 
     def _read(self, shard: Path) -> list[Doc]:
         try:
-            docbin = DocBin().from_disk(shard)
-            # Each doc's user_data is decoded here rather than by DocBin.get_docs: srsly's
-            # msgpack_loads looks up its registered decoders anew on every call, which
-            # costs more than decoding a segment's few offsets (about 1 ms a doc).
-            packed, docbin.user_data = docbin.user_data, []
-            packed = list(packed) + [None] * (len(docbin) - len(packed))
-            docs = []
-            for doc, data in zip(docbin.get_docs(self.vocab), packed, strict=True):
-                if data is not None:
-                    doc.user_data.update(srsly.msgpack.unpackb(
-                        data, raw=False, use_list=False, object_pairs_hook=dict))
-                docs.append(doc)
-        except Exception as err:  # truncated, zeroed or foreign bytes: the cache is damaged
-            raise StageError(
-                f"The parsed-docs cache is damaged: {shard} cannot be read "
-                f"({type(err).__name__})",
-                fix="rebuild it: python -m pipeline run --from parse (with the same --corpus, "
-                    "--out and --config)") from None
-        return docs
+            data = shard.read_bytes()
+        except OSError:
+            data = b""
+        return read_docbin(data, self.vocab, str(shard))
 
     def for_document(self, doc_id: str) -> list[Doc]:
         """The segment docs of one document, in reading order."""
         return [d for d in self if d.user_data.get("doc_id") == doc_id]
+
+
+def read_docbin(data: bytes, vocab: Vocab, where: str) -> list[Doc]:
+    """The docs of one shard of the cache (DocBin bytes), with their ``user_data``."""
+    try:
+        docbin = DocBin().from_bytes(data)
+        # Each doc's user_data is decoded here rather than by DocBin.get_docs: srsly's
+        # msgpack_loads looks up its registered decoders anew on every call, which
+        # costs more than decoding a segment's few offsets (about 1 ms a doc).
+        packed, docbin.user_data = docbin.user_data, []
+        packed = list(packed) + [None] * (len(docbin) - len(packed))
+        docs = []
+        for doc, info in zip(docbin.get_docs(vocab), packed, strict=True):
+            if info is not None:
+                doc.user_data.update(srsly.msgpack.unpackb(
+                    info, raw=False, use_list=False, object_pairs_hook=dict))
+            docs.append(doc)
+    except Exception as err:  # truncated, zeroed or foreign bytes: the cache is damaged
+        raise StageError(
+            f"The parsed-docs cache is damaged: {where} cannot be read "
+            f"({type(err).__name__})",
+            fix="rebuild it: python -m pipeline run --from parse (with the same --corpus, "
+                "--out and --config)") from None
+    return docs
 
 
 def with_original_text(table: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:

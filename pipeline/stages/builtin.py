@@ -9,11 +9,11 @@ from __future__ import annotations
 from pipeline.charts.stages import entity_charts, framing_charts, topic_charts
 from pipeline.engine.stage import Stage
 from pipeline.stages.entities.mentions import entity_tables
-from pipeline.stages.framing.collect import framing_tables
+from pipeline.stages.framing.collect import framing_map, framing_tables
 from pipeline.stages.ingest.segments import ingest_corpus
 from pipeline.stages.parse.shards import parse_corpus
 from pipeline.stages.report.page import FIGURES, report_page
-from pipeline.stages.topics.model import topic_tables
+from pipeline.stages.topics.model import topic_tables, topics_map
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -64,6 +64,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="topics",
         func=topic_tables,
+        map=topics_map,
         inputs=("cache/docs.spacy", "tables/segments.csv", "tables/sentences.csv",
                 "tables/documents.csv", "tables/entities.csv", "lexicon:stopwords.toml"),
         outputs=("tables/topics.csv", "tables/topic_selection.csv", "tables/segment_topics.csv",
@@ -85,6 +86,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="framing",
         func=framing_tables,
+        map=framing_map,
         inputs=("corpus", "cache/docs.spacy", "tables/sentences.csv", "tables/documents.csv",
                 "tables/entities.csv", "lexicon:frames.toml", "lexicon:stance.toml",
                 "lexicon:stopwords.toml", "lexicon:entities.toml", "lexicon:background.toml",

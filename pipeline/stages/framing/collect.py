@@ -224,49 +224,98 @@ def collect_sentences(docs: Iterable[Doc], sentences: pd.DataFrame, entities: pd
             "places": places, "terms": term_table(term_rows), "voices": voice_table}
 
 
+# Per process: the compiled cues and the frame model of the lexicons and model file a
+# run gives (compiled once per worker, not once per shard).
+_TOOLS: dict[str, tuple] = {}
+
+
+def _framing_tools(frames_lexicon: list[Lexicon], stance_lexicon: list[Lexicon],
+                   frames_model: ModelFile | None, nlp: Language) -> tuple:
+    key = repr((id(nlp), [(x.origin, x.data) for x in (*frames_lexicon, *stance_lexicon)],
+                None if frames_model is None else (str(frames_model.path), frames_model.data)))
+    if key not in _TOOLS:
+        frames_def = frame_definitions(frames_lexicon)
+        frame_cues = compile_cues(frames_def, nlp)
+        model = None if frames_model is None else _frame_model(frames_model, frames_def)
+        _TOOLS.clear()
+        _TOOLS[key] = (frame_cues, frame_rules(frames_def), model,
+                       compile_cues(stance_categories(stance_lexicon), nlp))
+    return _TOOLS[key]
+
+
+def _frame_model(frames_model: ModelFile, frames_def: dict) -> FrameModel:
+    model = model_from_dict(frames_model.data, str(frames_model.path))
+    known = {*frames_def, NONE}
+    unknown = [f for f in model.frames if f not in known]
+    if unknown:
+        raise ConfigError(f"The frame model {frames_model.path} tags frame {unknown[0]!r}, "
+                          "which the frame lexicon does not define",
+                          fix="add the frame to frames.toml or retrain the model on "
+                              "this lexicon's frames (train-frames)",
+                          options=list(frames_def))
+    return model
+
+
+def _say_which_frames(frames_model: ModelFile | None, frames_def: dict) -> None:
+    """Log once per run which frames the model chooses and whether its lexicon moved."""
+    if frames_model is None:
+        return
+    model = _frame_model(frames_model, frames_def)
+    log.info("framing: primary frames from the trained model %s", frames_model.path)
+    untrained = [f for f in frames_def if f not in model.frames]
+    if untrained:
+        log.warning("framing: the frame model was trained on no sentence of %s, so it "
+                    "never chooses %s as a primary frame (frames_present still names it "
+                    "when its cues fire); label some and retrain (train-frames)",
+                    ", ".join(untrained), "it" if len(untrained) == 1 else "them")
+    if model.card.get("lexicon") and model.card["lexicon"] != lexicon_digest(frames_def):
+        log.warning("framing: the frame lexicon differs from the one the model %s was "
+                    "trained with; its cue features now mean something else: retrain "
+                    "it (train-frames) or check its agreement (evaluate-frames)",
+                    frames_model.path)
+
+
+def framing_map(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.DataFrame,
+                entities: pd.DataFrame, frames_lexicon: list[Lexicon],
+                stance_lexicon: list[Lexicon], stopwords_lexicon: list[Lexicon],
+                frames_model: ModelFile | None = None, *, nlp: Language,
+                framing: FramingSettings, parse: ParseSettings) -> dict[str, pd.DataFrame]:
+    """The stage's per-document work (the runner's map): every measure of each sentence
+    of these documents (:func:`collect_sentences`) and its tone."""
+    frame_cues, rules, model, stance_cues = _framing_tools(frames_lexicon, stance_lexicon,
+                                                           frames_model, nlp)
+    groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
+    terms = TermOptions(frozenset(framing.pos), stop_words(stopwords_lexicon))
+    collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,
+                                  frame_rules=rules, frame_model=model,
+                                  stance_cues=stance_cues, terms=terms, settings=framing,
+                                  parse=parse, texts={d.doc_id: d.text for d in corpus.documents})
+    collected["tone"] = tone_table(collected["sentences"], framing.tone_threshold)
+    return collected
+
+
 def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.DataFrame,
                    entities: pd.DataFrame, frames_lexicon: list[Lexicon],
                    stance_lexicon: list[Lexicon], stopwords_lexicon: list[Lexicon],
                    entities_lexicon: list[Lexicon], background_lexicon: list[Lexicon],
                    frames_model: ModelFile | None = None, *, nlp: Language, framing: FramingSettings, parse: ParseSettings,
-                   compare: tuple[str, ...]) -> dict[str, object]:
-    """Stage function: the framing tables (pair-wise ones with a block of rows per contrast
-    of :func:`~pipeline.corpus.groups.contrasts`)."""
+                   compare: tuple[str, ...], mapped: dict[str, pd.DataFrame] | None = None
+                   ) -> dict[str, object]:
+    """Stage function, the reduce: the framing tables (pair-wise ones with a block of rows
+    per contrast of :func:`~pipeline.corpus.groups.contrasts`) from the per-sentence rows
+    of :func:`framing_map` (``mapped``; computed here over all docs when not given)."""
     settings, compare = framing, tuple(compare)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
     frames_def = frame_definitions(frames_lexicon)
-    frame_cues = compile_cues(frames_def, nlp)
-    model = None
-    if frames_model is not None:
-        model = model_from_dict(frames_model.data, str(frames_model.path))
-        unknown = [f for f in model.frames if f not in {*frame_cues.categories, NONE}]
-        if unknown:
-            raise ConfigError(f"The frame model {frames_model.path} tags frame {unknown[0]!r}, "
-                              "which the frame lexicon does not define",
-                              fix="add the frame to frames.toml or retrain the model on "
-                                  "this lexicon's frames (train-frames)",
-                              options=frame_cues.categories)
-        log.info("framing: primary frames from the trained model %s", frames_model.path)
-        untrained = [f for f in frame_cues.categories if f not in model.frames]
-        if untrained:
-            log.warning("framing: the frame model was trained on no sentence of %s, so it "
-                        "never chooses %s as a primary frame (frames_present still names it "
-                        "when its cues fire); label some and retrain (train-frames)",
-                        ", ".join(untrained), "it" if len(untrained) == 1 else "them")
-        if model.card.get("lexicon") and model.card["lexicon"] != lexicon_digest(frames_def):
-            log.warning("framing: the frame lexicon differs from the one the model %s was "
-                        "trained with; its cue features now mean something else: retrain "
-                        "it (train-frames) or check its agreement (evaluate-frames)",
-                        frames_model.path)
-    stance_cues = compile_cues(stance_categories(stance_lexicon), nlp)
-    terms = TermOptions(frozenset(settings.pos), stop_words(stopwords_lexicon))
-    collected = collect_sentences(docs, sentences, entities, groups, frame_cues=frame_cues,
-                                  frame_rules=frame_rules(frames_def), frame_model=model,
-                                  stance_cues=stance_cues, terms=terms, settings=settings,
-                                  parse=parse, texts={d.doc_id: d.text for d in corpus.documents})
+    _say_which_frames(frames_model, frames_def)
+    collected = mapped if mapped is not None else framing_map(
+        corpus, docs, sentences, documents, entities, frames_lexicon, stance_lexicon,
+        stopwords_lexicon, frames_model, nlp=nlp, framing=framing, parse=parse)
+    frame_categories = list(frames_def)
+    stance_names = list(stance_categories(stance_lexicon))
     sent = collected["sentences"]
     key = ["doc_id", "sentence_id"]
-    tone = tone_table(sent, settings.tone_threshold)
+    tone = collected["tone"]
 
     frames_sent = sent[key + ["part", "start_char", "end_char"]].merge(collected["frames"], on=key)
     headlines = headline_table(sent, collected["frames"], HEADING)
@@ -278,14 +327,14 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     relation = relationship_labels(sent, collected["places"], sides, countries)
 
     body = sent[sent["scope"] == BODY].reset_index(drop=True)
-    frame_names = [*frame_cues.categories, NONE]
+    frame_names = [*frame_categories, NONE]
     body_frames = body.merge(collected["frames"][key + ["primary_frame", "frames_present"]],
                              on=key)
-    frame_shares = frame_share_table(body_frames, frame_cues.categories, compare, settings)
+    frame_shares = frame_share_table(body_frames, frame_categories, compare, settings)
     body_rel, relationship, third_parties = relationship_tables(body, relation, sides, compare,
                                                                 settings)
 
-    stance = stance_table(collected["markers"], sent, stance_cues.categories, compare)
+    stance = stance_table(collected["markers"], sent, stance_names, compare)
     voices = voice_table_of(collected["voices"], sent)
     occurrences = collected["terms"]
     background = background_counts(background_lexicon, settings, occurrences)
@@ -309,7 +358,7 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     summary = summary_table(
         body=body, frames=body_frames, tone=tone, markers=collected["markers"],
         relation=body_rel, roles=roles, keyness=keyness, alignment=alignment, voices=voices,
-        stance_categories=[*stance_cues.categories, *RULE_CATEGORIES], frame_names=frame_names,
+        stance_categories=[*stance_names, *RULE_CATEGORIES], frame_names=frame_names,
         sides=sides, compare=compare, settings=settings)
 
     term_rows = occurrences[occurrences["kind"].isin(["word", "phrase"])].assign(
@@ -330,4 +379,4 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
             "over_time": over_time_table(
                 body_frames, tone, stance,
                 {d.doc_id: period_of(d.date, settings.period) for d in corpus.documents},
-                groups, compare, frame_names, stance_cues.categories, settings)}
+                groups, compare, frame_names, stance_names, settings)}

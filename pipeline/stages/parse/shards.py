@@ -25,7 +25,6 @@ import math
 import multiprocessing
 import os
 import re
-import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -54,6 +53,7 @@ from pipeline.config import ModelSettings, ParseSettings
 from pipeline.corpus.manifest import Corpus
 from pipeline.nlp.docs import ShardDocBin
 from pipeline.stages.parse.text_statistics import ReadabilityScorer, mtld
+from pipeline.workers import start_worker
 
 log = logging.getLogger(__name__)
 
@@ -320,25 +320,9 @@ def parse_shard(task: ShardTask, nlp: Language, model: ModelSettings, parse: Par
 _WORKER: dict[str, object] = {}
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this worker when the process that started it dies (a killed
-    run must not leave workers parsing for minutes); elsewhere the pool's own
-    clean-up applies."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
-
-
 def _start_worker(nlp: Language, model: ModelSettings, parse: ParseSettings,
                   parent: int) -> None:
-    _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    start_worker(parent)  # dies with the parent, which handles Ctrl-C and stops us
     # One maths thread per worker: the workers already use every core they were
     # given, and BLAS threads on top of them fight for the same cores (measured
     # 25% slower on 2 cores). Kept for the life of the worker process.

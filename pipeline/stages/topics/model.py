@@ -403,17 +403,34 @@ def reference_texts(occurrences: pd.DataFrame, units: pd.DataFrame, unit_terms: 
     return features.groupby(["doc_id", "sentence_id"], sort=True)["term"].agg(list).tolist()
 
 
-def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame,
-                 entities: pd.DataFrame, stopwords_lexicon, *, topics: TopicSettings, parse,
-           compare: tuple[str, str]) -> dict[str, object]:
-    """Stage function: topic model over paragraphs, key terms per document, four charts."""
+def topics_map(docs, sentences: pd.DataFrame, entities: pd.DataFrame, stopwords_lexicon, *,
+               topics: TopicSettings, parse) -> dict[str, pd.DataFrame]:
+    """The stage's per-document work (the runner's map): the term occurrences of these
+    documents and their TextRank key terms."""
     settings = topics
-    began = time.perf_counter()
     parts = (set(settings.unit_parts) | set(parse.body_parts) | {"comment"}) & set(parse.parts)
     occurrences = term_occurrences(
         docs, sentences, parts=parts, pos=settings.pos, stop=stop_words(stopwords_lexicon),
         noun_phrases=settings.noun_phrases, ngram_max=settings.ngram_range[1],
         keep_duplicates=parse.keep_duplicates, mentions=name_mentions(entities, NAME_LABELS))
+    textrank = textrank_keyterms(occurrences[occurrences["part"].isin(parse.body_parts)],
+                                 settings.textrank_window, settings.keyterms_top_n)
+    return {"occurrences": occurrences, "textrank": textrank}
+
+
+def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame,
+                 entities: pd.DataFrame, stopwords_lexicon, *, topics: TopicSettings, parse,
+                 compare: tuple[str, str], mapped: dict[str, pd.DataFrame] | None = None
+                 ) -> dict[str, object]:
+    """Stage function, the reduce: topic model over paragraphs and key terms per document,
+    from the term occurrences of :func:`topics_map` (``mapped``; computed here over all
+    docs when not given)."""
+    settings = topics
+    began = time.perf_counter()
+    if mapped is None:
+        mapped = topics_map(docs, sentences, entities, stopwords_lexicon, topics=topics,
+                            parse=parse)
+    occurrences = mapped["occurrences"]
     units, unit_terms = topic_units(segments, occurrences, settings, parse.parts)
     body = units["scope"].to_numpy() == "body"
     body_terms = [t for t, b in zip(unit_terms, body, strict=True) if b]
@@ -444,8 +461,7 @@ def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, document
         occurrences[occurrences["part"].isin(parse.body_parts)], settings)
     keyterms = pd.concat([
         tfidf_keyterms(body_occurrences, settings.keyterms_top_n),
-        textrank_keyterms(occurrences[occurrences["part"].isin(parse.body_parts)],
-                          settings.textrank_window, settings.keyterms_top_n),
+        mapped["textrank"],
     ]).sort_values(["doc_id", "method", "rank"], kind="stable").reset_index(drop=True)
 
     return {"topics": topic_rows, "topic_selection": selection,
