@@ -273,6 +273,15 @@ class ReportSettings(Section):
     explorer_sentences: Positive
 
 
+class TableSettings(Section):
+    """How the runner writes tables (never part of a stage's fingerprint: the CSV files
+    are the same whatever these say)."""
+
+    section: ClassVar[str] = "tables"
+    parquet_rows: Count
+    parquet_row_group: Positive
+
+
 SECTIONS: dict[str, type[Section]] = {
     "corpus": CorpusSettings,
     "model": ModelSettings,
@@ -283,6 +292,7 @@ SECTIONS: dict[str, type[Section]] = {
     "framing": FramingSettings,
     "report": ReportSettings,
     "engine": EngineSettings,
+    "tables": TableSettings,
 }
 
 
@@ -301,6 +311,7 @@ class Config(BaseModel):
     framing: FramingSettings = Field(default_factory=FramingSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
+    tables: TableSettings = Field(default_factory=TableSettings)
     files: tuple[str, ...] = ()
 
     def section(self, name: str) -> Any:

@@ -17,7 +17,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from pipeline.corpus.manifest import load_corpus
-from pipeline.engine.catalog import read_table
+from pipeline.engine.catalog import read_any_table
 from pipeline.errors import StageError
 from pipeline.nlp.docs import ParsedDocs
 from pipeline.nlp.evidence import evidence_spans
@@ -66,14 +66,16 @@ class Outputs:
     framing_summary = _table("framing_summary")
 
     def table(self, name: str) -> pd.DataFrame:
-        """Any table of the run by name, a custom stage's included."""
+        """Any table of the run by name, a custom stage's included: its Parquet copy when
+        the run wrote one (``[tables] parquet_rows``), else its CSV."""
         path = self.folder / "tables" / f"{name}.csv"
-        if not path.is_file():
-            known = sorted(p.stem for p in (self.folder / "tables").glob("*.csv"))
+        if not path.is_file() and not path.with_suffix(".parquet").is_file():
+            known = sorted({p.stem for p in (self.folder / "tables").glob("*.csv")} |
+                           {p.stem for p in (self.folder / "tables").glob("*.parquet")})
             raise StageError(f"No table '{name}' in {self.folder / 'tables'}",
                              fix="run the stage that writes it, or pick a listed table",
                              options=known)
-        return read_table(path)
+        return read_any_table(path)
 
     @cached_property
     def run(self) -> dict:

@@ -1,7 +1,10 @@
+from collections import Counter
 from dataclasses import replace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.tokens import Span
 
 from pipeline.config import EntitySettings
@@ -169,6 +172,26 @@ def test_cooccurrence_counts_distinct_sentences():
                             "scope": ["body"] * 5})
     table = cooccurrence_table(counted)
     assert table.values.tolist() == [["d", "Japan", "Pakistan", 2]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["d1", "d2", "d3"]), st.integers(0, 4),
+                          st.sampled_from(["Abe", "Bhutto", "China", "Japan", "Sharif"]),
+                          st.sampled_from(["body", "body", "comment"])), max_size=40))
+def test_cooccurrence_by_sparse_product_counts_as_pairs_within_sentences(rows):
+    """The sparse product against counting the pairs of each sentence one by one."""
+    counted = pd.DataFrame(rows, columns=["doc_id", "sentence_id", "canonical", "scope"])
+    expected = Counter()
+    body = [r for r in rows if r[3] == "body"]
+    for doc_id, sentence_id in {(r[0], r[1]) for r in body}:
+        names = sorted({r[2] for r in body if (r[0], r[1]) == (doc_id, sentence_id)})
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                expected[(doc_id, a, b)] += 1
+    table = cooccurrence_table(counted)
+    assert list(table.columns) == ["doc_id", "entity_a", "entity_b", "sentences"]
+    assert [tuple(r[:3]) + (int(r[3]),) for r in table.values.tolist()] == \
+        [(*k, n) for k, n in sorted(expected.items())]
 
 
 # ---- on the bundled corpus -------------------------------------------------------------

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
@@ -202,6 +203,10 @@ class _Writer:
     def add(self, value: Any) -> None:
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """Work done after the last chunk and before any artifact of the stage is renamed
+        into place (a failure here leaves every earlier output as it was)."""
+
     def commit(self) -> None:
         """Rename the finished artifact into place; on failure nothing temporary stays."""
         try:
@@ -221,6 +226,16 @@ class _Writer:
 
 
 class _TableWriter(_Writer):
+    """A table as CSV, chunk by chunk; with ``parquet_rows`` > 0 and at least that many
+    rows, also as Parquet beside it (made from the CSV, ``row_group`` rows at a time)."""
+
+    def __init__(self, target: Path, parquet_rows: int = 0, row_group: int = 100_000) -> None:
+        super().__init__(target)
+        self.parquet_rows, self.row_group = parquet_rows, row_group
+        self.parquet_target = target.with_suffix(".parquet")
+        self.parquet_tmp = _scratch(self.parquet_target, "tmp")
+        self.rows = 0
+
     def add(self, value: Any) -> None:
         if not isinstance(value, pd.DataFrame):
             raise StageError(f"Output {self.target.name} must be a pandas DataFrame, "
@@ -228,6 +243,83 @@ class _TableWriter(_Writer):
         with self.tmp.open("a" if self.chunks else "w", encoding="utf-8", newline="") as f:
             f.write(table_csv(value, header=self.chunks == 0))
         self.chunks += 1
+        self.rows += len(value)
+
+    def finish(self) -> None:
+        if self.parquet_rows and self.rows >= self.parquet_rows:
+            parquet_copy(self.tmp, self.parquet_tmp, self.row_group)
+
+    def _commit(self) -> None:
+        os.replace(self.tmp, self.target)
+        if self.parquet_tmp.exists():
+            os.replace(self.parquet_tmp, self.parquet_target)
+        else:  # an earlier, larger table's copy would no longer match the CSV
+            self.parquet_target.unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        super().abort()
+        self.parquet_tmp.unlink(missing_ok=True)
+
+
+def _csv_chunks(path: Path, header, rows: int, as_text: set[str]):
+    """The CSV in chunks, read as :func:`read_table` reads it whole (and the columns of
+    ``as_text`` as text, an empty cell of those missing, as pandas reads a text column)."""
+    text = {c for c in header if c in TEXT_COLUMNS}
+    return pd.read_csv(path, dtype={c: str for c in text | as_text}, keep_default_na=False,
+                       na_values={c: [""] for c in header if c not in text}, chunksize=rows)
+
+
+def _column_kind(column: pd.Series, text: bool) -> str:
+    if text:
+        return "string"
+    if pd.api.types.is_bool_dtype(column):
+        return "bool"
+    if pd.api.types.is_integer_dtype(column):
+        return "int"
+    if pd.api.types.is_float_dtype(column):
+        return "float"
+    if pd.api.types.infer_dtype(column, skipna=True) == "boolean":
+        return "bool"  # true and false with gaps
+    return "string"
+
+
+def parquet_copy(csv_path: Path, target: Path, row_group: int) -> None:
+    """Write the catalog's CSV table at ``csv_path`` as Parquet at ``target``, reading it
+    ``row_group`` rows at a time (memory flat in its size). Each column gets the type
+    :func:`read_table` gives the whole CSV: text columns and any column with text in it
+    are strings, a column of whole numbers with a gap is a float, as in pandas."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header = list(pd.read_csv(csv_path, nrows=0).columns)
+    kinds: dict[str, str] = {}
+    for chunk in _csv_chunks(csv_path, header, row_group, set()):
+        for c in header:
+            kind, before = _column_kind(chunk[c], c in TEXT_COLUMNS), kinds.get(c)
+            kinds[c] = (kind if before in (None, kind) else
+                        "float" if {kind, before} == {"int", "float"} else "string")
+    types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
+             "bool": pa.bool_()}
+    schema = pa.schema([(c, types[kinds.get(c, "string")]) for c in header])
+    text = {c for c in header if kinds.get(c) == "string"}
+    with pq.ParquetWriter(target, schema) as writer:
+        for chunk in _csv_chunks(csv_path, header, row_group, text):
+            floats = [c for c in header if kinds[c] == "float"]
+            chunk = chunk.astype(dict.fromkeys(floats, "float64"))
+            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False),
+                               row_group_size=row_group)
+
+
+def read_any_table(csv_path: Path) -> pd.DataFrame:
+    """A table of a run: its Parquet copy when there is one (faster), else the CSV."""
+    parquet = Path(csv_path).with_suffix(".parquet")
+    if not parquet.is_file():
+        return read_table(csv_path)
+    table = pd.read_parquet(parquet)
+    for column in table.columns:  # a gap in true/false reads as None: the CSV's NaN
+        if table[column].dtype == object and table[column].isna().any():
+            table[column] = table[column].where(table[column].notna(), np.nan)
+    return table
 
 
 class _JsonWriter(_Writer):
@@ -307,6 +399,8 @@ def write_artifacts(out_dir: Path, values: dict[str, Any]) -> list[Path]:
             writer = _WRITERS[artifact_kind(name)](path)
             writers.append(writer)
             writer.add(value)
+        for writer in writers:
+            writer.finish()
     except BaseException:
         for writer in writers:
             writer.abort()
@@ -321,8 +415,10 @@ class Catalog:
 
     def __init__(self, out_dir: Path, corpus_loader: Callable[[], Any],
                  vocab_loader: Callable[[], Vocab], lexicon_dirs: tuple[Path, ...] = (),
-                 models: dict[str, Path | None] | None = None) -> None:
+                 models: dict[str, Path | None] | None = None, parquet_rows: int = 0,
+                 parquet_row_group: int = 100_000) -> None:
         self.out_dir = Path(out_dir)
+        self.parquet_rows, self.parquet_row_group = parquet_rows, parquet_row_group
         self.models = dict(models or {})
         self._corpus_loader = corpus_loader
         self._vocab_loader = vocab_loader
@@ -374,7 +470,7 @@ class Catalog:
             return self._load_model(name)
         path = self.path(name)
         if kind == "table":
-            return read_table(path)
+            return read_any_table(path)
         if kind == "json":
             return json.loads(path.read_text(encoding="utf-8"))
         if kind == "docs":
@@ -401,4 +497,6 @@ class Catalog:
         """A writer for ``name``; call add() per chunk, then commit() or abort()."""
         path = self.path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if artifact_kind(name) == "table":
+            return _TableWriter(path, self.parquet_rows, self.parquet_row_group)
         return _WRITERS[artifact_kind(name)](path)

@@ -151,6 +151,11 @@ def _local_task(task: MapTask) -> dict[str, pd.DataFrame]:
     return run_task(task, _LOCAL["call"], _LOCAL["nlp"])
 
 
+def _local_call(task: Any) -> Any:
+    with threadpool_limits(limits=1):
+        return _LOCAL["func"](task, **_LOCAL["shared"])
+
+
 class LocalEngine:
     """This machine's processes: ``processes`` workers forked from this one (they share
     its loaded spaCy pipeline), or this process alone for one (or without fork)."""
@@ -161,6 +166,24 @@ class LocalEngine:
         self.processes = max(1, processes)
         if "fork" not in multiprocessing.get_all_start_methods():
             self.processes = 1
+
+    def map(self, func: Callable[..., Any], tasks: Iterable[Any], **shared: Any
+            ) -> Iterator[Any]:
+        """``func(task, **shared)`` for every task, with one maths thread, results in task
+        order (the same interface as the Dask engine's)."""
+        tasks = list(tasks)
+        processes = min(self.processes, len(tasks))
+        _LOCAL.update(func=func, shared=shared)
+        try:
+            if processes <= 1:
+                for task in tasks:
+                    yield _local_call(task)
+                return
+            with multiprocessing.get_context("fork").Pool(
+                    processes, initializer=_start_local, initargs=(os.getpid(),)) as pool:
+                yield from bounded(pool, _local_call, tasks, processes * _IN_FLIGHT_PER_WORKER)
+        finally:
+            _LOCAL.clear()
 
     def map_shards(self, call: MapCall, tasks: Iterable[MapTask], nlp,
                    n_shards: int) -> Iterator[dict[str, pd.DataFrame]]:

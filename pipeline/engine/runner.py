@@ -137,7 +137,8 @@ class Runner:
         self._engine = None  # a DaskEngine, made when a stage first needs it
         self._source_memo: dict = {}  # parsed modules, by path, size and mtime
         self.catalog = Catalog(self.out_dir, self.corpus, lambda: self.nlp().vocab,
-                               lexicon_dirs(config), {"frames": frame_model_path(config)})
+                               lexicon_dirs(config), {"frames": frame_model_path(config)},
+                               config.tables.parquet_rows, config.tables.parquet_row_group)
 
     def corpus(self) -> Corpus:
         if self._corpus is None:
@@ -472,7 +473,7 @@ class Runner:
         if stage.uses_nlp:
             kwargs["nlp"] = self.nlp()
         if stage.uses_engine:
-            kwargs["engine"] = self.engine()
+            kwargs["engine"] = self.map_engine()
         kwargs.update(stage.options)
         if stage.map is not None:
             kwargs["mapped"] = self._mapped(stage, kwargs)
@@ -493,6 +494,8 @@ class Runner:
             if empty:
                 raise StageError(f"Stage '{stage.name}' returned nothing for '{empty[0]}'",
                                  fix="return every declared output", options=list(writers))
+            for writer in writers.values():
+                writer.finish()
             before_commit()
             for writer in writers.values():
                 writer.commit()

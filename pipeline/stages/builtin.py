@@ -65,6 +65,7 @@ STAGES: tuple[Stage, ...] = (
         name="topics",
         func=topic_tables,
         map=topics_map,
+        uses_engine=True,
         inputs=("cache/docs.spacy", "tables/segments.csv", "tables/sentences.csv",
                 "tables/documents.csv", "tables/entities.csv", "lexicon:stopwords.toml"),
         outputs=("tables/topics.csv", "tables/topic_selection.csv", "tables/segment_topics.csv",

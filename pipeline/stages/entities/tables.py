@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from pipeline.stages.entities.spans import Mention
 from pipeline.stats.ratios import log_ratio
@@ -124,13 +125,28 @@ def entity_comparison(summary: pd.DataFrame, documents: pd.DataFrame,
 
 
 def cooccurrence_table(counted: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of entities named in the same body sentence, with how many sentences."""
+    """Pairs of entities named in the same body sentence, with how many sentences.
+
+    One sparse product: a 0/1 matrix of body sentences by (document, entity) columns,
+    times its transpose, counts for every pair of columns the sentences naming both;
+    a sentence names only its own document's columns, so pairs never cross documents.
+    Its time grows with the pairs named together, not with entities squared.
+    """
     body = counted[counted["scope"] == "body"]
-    pairs: Counter = Counter()
-    for (doc_id, _), group in body.groupby(["doc_id", "sentence_id"], sort=True):
-        names = sorted(set(group["canonical"]))
-        for i, x in enumerate(names):
-            for y in names[i + 1:]:
-                pairs[(doc_id, x, y)] += 1
-    rows = [(d, x, y, n) for (d, x, y), n in sorted(pairs.items())]
-    return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)
+    if body.empty:
+        return pd.DataFrame(columns=COOCCURRENCE_COLUMNS)
+    keys = pd.MultiIndex.from_arrays([body["doc_id"].astype(str), body["canonical"].astype(str)])
+    columns = keys.unique().sort_values()  # (doc_id, name) order: a < b within a document
+    col = columns.get_indexer(keys)
+    row = body.groupby(["doc_id", "sentence_id"], sort=True).ngroup().to_numpy()
+    named = sparse.csr_matrix((np.ones(len(col)), (row, col)),
+                              shape=(int(row.max()) + 1, len(columns)))
+    named.data[:] = 1.0  # a sentence naming an entity twice counts once
+    together = sparse.triu(named.T @ named, k=1).tocoo()
+    docs = columns.get_level_values(0).to_numpy()
+    names = columns.get_level_values(1).to_numpy()
+    table = pd.DataFrame({"doc_id": docs[together.row], "entity_a": names[together.row],
+                          "entity_b": names[together.col],
+                          "sentences": np.rint(together.data).astype(np.int64)},
+                         columns=COOCCURRENCE_COLUMNS)
+    return table.sort_values(COOCCURRENCE_COLUMNS[:3], kind="stable").reset_index(drop=True)

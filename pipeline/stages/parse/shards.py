@@ -370,11 +370,12 @@ def parse_corpus(corpus: Corpus, segments: pd.DataFrame, *, nlp: Language,
     across shards. With several processes, each worker parses whole shards and
     builds their tables itself, so the parent only collects them in order: the
     output is the same whatever the number of processes. ``engine``: the runner's
-    other engine (Dask), which maps :func:`remote_parse_shard` over the shards on its
-    workers (None: this machine's processes).
+    engine; another than the local one (Dask) maps :func:`remote_parse_shard` over the
+    shards on its workers (None or local: this machine's processes, which share the
+    loaded pipeline).
     """
     todo = segments[segments["part"].isin(parse.parts)]
-    if engine is not None:
+    if engine is not None and engine.name != "local":
         workers = engine.workers
         size = max(1, min(parse.shard_size,
                           math.ceil(len(todo) / (workers * _SHARDS_PER_PROCESS))))

@@ -34,6 +34,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from threadpoolctl import threadpool_limits
 
 from pipeline.config import TopicSettings
 from pipeline.corpus.entity_lexicon import NAME_LABELS
@@ -255,19 +256,30 @@ def candidate_sizes(settings: TopicSettings, n_units: int, n_terms: int) -> list
     return possible
 
 
+def _scored(k: int, x, occurrence, settings: TopicSettings) -> Candidate:
+    """:func:`score_candidate` with one maths thread: the same fit on every worker."""
+    with threadpool_limits(limits=1):
+        return score_candidate(x, occurrence, k, settings)
+
+
 def fit_topics(unit_terms: list[list[str]], reference_terms: list[list[str]],
-               settings: TopicSettings) -> tuple[TopicModel, list[Candidate], Candidate]:
-    """Fit the topic model, choosing the number of topics; returns model and all candidates."""
+               settings: TopicSettings, engine=None
+               ) -> tuple[TopicModel, list[Candidate], Candidate]:
+    """Fit the topic model, choosing the number of topics; returns model and all candidates.
+    ``engine`` (the runner's) fits the candidates in parallel; None: one after another."""
     vectorizer, x = fit_matrix(unit_terms, settings)
     vocabulary = vectorizer.vocabulary_
     n_units = int((np.asarray(x.sum(axis=1)).ravel() > 0).sum())
     sizes = candidate_sizes(settings, n_units, len(vocabulary))
     occurrence = _occurrence_matrix(reference_terms, vocabulary)
+    scored = (engine.map(_scored, sizes, x=x, occurrence=occurrence, settings=settings)
+              if engine is not None else
+              (_scored(k, x, occurrence, settings) for k in sizes))
     candidates = []
-    for k in sizes:
-        candidates.append(score_candidate(x, occurrence, k, settings))
-        log.info("topics: k=%d coherence %.3f stability %.3f", k,
-                 candidates[-1].mean_coherence, candidates[-1].mean_stability)
+    for candidate in scored:
+        candidates.append(candidate)
+        log.info("topics: k=%d coherence %.3f stability %.3f", candidate.k,
+                 candidate.mean_coherence, candidate.mean_stability)
     best = choose(candidates, settings.min_stability)
     w = best.estimator.transform(x)
     order = np.lexsort((np.arange(best.k), -np.round(w.sum(axis=0), 9)))
@@ -420,13 +432,13 @@ def topics_map(docs, sentences: pd.DataFrame, entities: pd.DataFrame, stopwords_
 
 def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame,
                  entities: pd.DataFrame, stopwords_lexicon, *, topics: TopicSettings, parse,
-                 compare: tuple[str, str], mapped: dict[str, pd.DataFrame] | None = None
-                 ) -> dict[str, object]:
+                 compare: tuple[str, str], mapped: dict[str, pd.DataFrame] | None = None,
+                 engine=None) -> dict[str, object]:
     """Stage function, the reduce: topic model over paragraphs and key terms per document,
     from the term occurrences of :func:`topics_map` (``mapped``; computed here over all
-    docs when not given)."""
+    docs when not given). ``engine``: the runner's, which fits the candidate numbers of
+    topics in parallel."""
     settings = topics
-    began = time.perf_counter()
     if mapped is None:
         mapped = topics_map(docs, sentences, entities, stopwords_lexicon, topics=topics,
                             parse=parse)
@@ -434,13 +446,14 @@ def topic_tables(docs, segments: pd.DataFrame, sentences: pd.DataFrame, document
     units, unit_terms = topic_units(segments, occurrences, settings, parse.parts)
     body = units["scope"].to_numpy() == "body"
     body_terms = [t for t, b in zip(unit_terms, body, strict=True) if b]
-    log.info("topics: %d article units, %d comment units; terms read in %.1f s",
-             int(body.sum()), int((~body).sum()), time.perf_counter() - began)
+    log.info("topics: %d article units, %d comment units", int(body.sum()),
+             int((~body).sum()))
     began = time.perf_counter()
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
     try:
         model, candidates, best = fit_topics(
-            body_terms, reference_texts(occurrences, units, unit_terms, settings), settings)
+            body_terms, reference_texts(occurrences, units, unit_terms, settings), settings,
+            engine)
     except TooLittleText as err:
         # too little text is a result: empty topic tables, and the report says why
         log.warning("topics: no topic model for this corpus: %s", err)
