@@ -28,11 +28,15 @@ def test_readme_examples_run_as_written(bundled_run, tmp_path, monkeypatch):
     (tmp_path / "my.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     blocks = re.findall(r"```python\n(.+?)```", api_section(), re.S)
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
-    lengths = pipeline.load_outputs("outputs").table("sentence_lengths")
+    out = pipeline.load_outputs("outputs")
+    lengths = out.table("sentence_lengths")
     assert set(lengths.doc_id) == {OPED, "overview-pakistan-japan"}
+    counted = out.table("doc_tokens")  # the map-and-reduce example
+    assert dict(zip(counted.doc_id, counted.tokens, strict=True)) == {
+        d: sum(len(doc) for doc in out.docs(d)) for d in (OPED, "overview-pakistan-japan")}
 
 
 def test_outputs_object_reads_tables_docs_and_text(bundled_run):
