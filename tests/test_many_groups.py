@@ -13,9 +13,9 @@ import pytest
 from pipeline.charts.style import GROUP_COLOURS, NEUTRAL, new_figure
 from pipeline.config import load_config
 from pipeline.corpus.groups import REST, contrasts, relabelled, shown_contrasts
+from pipeline.engine.catalog import read_table
 from pipeline.engine.runner import Runner
 from pipeline.errors import ConfigError, CorpusError
-from pipeline.outputs import read_table
 from pipeline.stages import STAGES
 
 from .conftest import CORPUS, write_corpus

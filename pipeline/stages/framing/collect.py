@@ -81,7 +81,7 @@ from pipeline.stages.framing.stance import (
     stance_table,
 )
 from pipeline.stages.framing.summary import summary_table
-from pipeline.stages.framing.tone import tone_summary, tone_table
+from pipeline.stages.framing.tone import merged_tone_summary, tone_summary_rows, tone_table
 from pipeline.stages.framing.units import BODY, COMMENT, HEADING
 from pipeline.stages.framing.voice import (
     AUTHOR,
@@ -279,9 +279,11 @@ def framing_map(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.Dat
                 entities: pd.DataFrame, frames_lexicon: list[Lexicon],
                 stance_lexicon: list[Lexicon], stopwords_lexicon: list[Lexicon],
                 frames_model: ModelFile | None = None, *, nlp: Language,
-                framing: FramingSettings, parse: ParseSettings) -> dict[str, pd.DataFrame]:
+                framing: FramingSettings, parse: ParseSettings,
+                compare: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     """The stage's per-document work (the runner's map): every measure of each sentence
-    of these documents (:func:`collect_sentences`) and its tone."""
+    of these documents (:func:`collect_sentences`), its tone, and the per-document rows
+    of the frame shares and of the tone summary (each with its bootstrap intervals)."""
     frame_cues, rules, model, stance_cues = _framing_tools(frames_lexicon, stance_lexicon,
                                                            frames_model, nlp)
     groups = dict(zip(documents["doc_id"], documents["group"], strict=True))
@@ -290,8 +292,20 @@ def framing_map(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.Dat
                                   frame_rules=rules, frame_model=model,
                                   stance_cues=stance_cues, terms=terms, settings=framing,
                                   parse=parse, texts={d.doc_id: d.text for d in corpus.documents})
-    collected["tone"] = tone_table(collected["sentences"], framing.tone_threshold)
+    sent = collected["sentences"]
+    collected["tone"] = tone_table(sent, framing.tone_threshold)
+    body_frames = _body_frames(sent, collected["frames"])
+    collected["frame_share_documents"] = frame_share_table(
+        body_frames, list(frame_cues.categories), compare, framing, levels=("document",))
+    collected["tone_summary_documents"] = tone_summary_rows(
+        collected["tone"], sent, compare, framing, levels=("document", "segment"))
     return collected
+
+
+def _body_frames(sent: pd.DataFrame, frames: pd.DataFrame) -> pd.DataFrame:
+    body = sent[sent["scope"] == BODY].reset_index(drop=True)
+    return body.merge(frames[["doc_id", "sentence_id", "primary_frame", "frames_present"]],
+                      on=["doc_id", "sentence_id"])
 
 
 def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.DataFrame,
@@ -310,7 +324,8 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
     _say_which_frames(frames_model, frames_def)
     collected = mapped if mapped is not None else framing_map(
         corpus, docs, sentences, documents, entities, frames_lexicon, stance_lexicon,
-        stopwords_lexicon, frames_model, nlp=nlp, framing=framing, parse=parse)
+        stopwords_lexicon, frames_model, nlp=nlp, framing=framing, parse=parse,
+        compare=compare)
     frame_categories = list(frames_def)
     stance_names = list(stance_categories(stance_lexicon))
     sent = collected["sentences"]
@@ -328,9 +343,11 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
 
     body = sent[sent["scope"] == BODY].reset_index(drop=True)
     frame_names = [*frame_categories, NONE]
-    body_frames = body.merge(collected["frames"][key + ["primary_frame", "frames_present"]],
-                             on=key)
-    frame_shares = frame_share_table(body_frames, frame_categories, compare, settings)
+    body_frames = _body_frames(sent, collected["frames"])
+    frame_shares = pd.concat([
+        frame_share_table(body_frames, frame_categories, compare, settings, levels=("group",)),
+        collected["frame_share_documents"].sort_values(["group", "doc_id"], kind="stable"),
+    ], ignore_index=True)
     body_rel, relationship, third_parties = relationship_tables(body, relation, sides, compare,
                                                                 settings)
 
@@ -368,7 +385,9 @@ def framing_tables(corpus: Corpus, docs, sentences: pd.DataFrame, documents: pd.
                 "doc_id", "sentence_id", "kind", "term", "start_char", "end_char", "text"]], texts),
             "frames_sentences": frames_sent, "frame_shares": frame_shares,
             "headline_frames": with_original_text(headlines, texts),
-            "tone": tone, "tone_summary": tone_summary(tone, sent, compare, settings),
+            "tone": tone, "tone_summary": merged_tone_summary(
+                tone_summary_rows(tone, sent, compare, settings, levels=("group",)),
+                collected["tone_summary_documents"]),
             "stance": stance, "stance_markers": with_original_text(collected["markers"], texts),
             "actors": actors, "actor_roles": with_original_text(roles, texts), "relationship": relationship,
             "sides": sides_table, "voices": voices, "quoted_speakers": quoted_speakers(voices),

@@ -100,17 +100,18 @@ SHARE_COLUMNS = ["level", "group", "doc_id", "frame", "sentences", "total", "sha
 
 
 def frame_share_table(body_frames: pd.DataFrame, frames: list[str], compare: tuple[str, str],
-                      settings: FramingSettings) -> pd.DataFrame:
-    """Per group and document: the share of body sentences with each primary frame and,
-    beside it, the share of sentences in which the frame is present, both with
+                      settings: FramingSettings,
+                      levels: tuple[str, ...] = ("group", "document")) -> pd.DataFrame:
+    """Per group and document (``levels``): the share of body sentences with each primary
+    frame and, beside it, the share of sentences in which the frame is present, both with
     bootstrap intervals over the same resampling unit."""
     key = ["level", "group", "doc_id", "frame"]
     primary = pd.DataFrame(share_rows(body_frames, "primary_frame", [*frames, NONE], compare,
-                                      settings), columns=SHARE_COLUMNS[:10])
+                                      settings, levels=levels), columns=SHARE_COLUMNS[:10])
     present = body_frames["frames_present"].fillna("").str.split("; ")
     flags = {f: present.map(lambda names, f=f: f in names).astype(float) for f in frames}
     mentions = pd.DataFrame(share_rows(body_frames, "frames_present", [], compare, settings,
-                                       flags), columns=SHARE_COLUMNS[:10]).rename(columns={
+                                       flags, levels), columns=SHARE_COLUMNS[:10]).rename(columns={
         "sentences": "mentioning", "share": "mention_share", "share_low": "mention_low",
         "share_high": "mention_high"})
     table = primary.merge(mentions[key + ["mentioning", "mention_share", "mention_low",

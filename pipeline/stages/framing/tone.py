@@ -29,13 +29,25 @@ def tone_table(sent: pd.DataFrame, threshold: float) -> pd.DataFrame:
     return tone
 
 
+TONE_SUMMARY_COLUMNS = ["level", "group", "doc_id", "part", "segment_id", "sentences",
+                        "mean_compound", "mean_low", "mean_high", "resampling_unit",
+                        "positive_share", "negative_share", "start_char", "end_char"]
+
+
 def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str],
                  settings: FramingSettings) -> pd.DataFrame:
     """Mean tone and shares of positive and negative sentences per segment, document and
     scope, and group (body), with bootstrap intervals of the mean above segment level."""
-    columns = ["level", "group", "doc_id", "part", "segment_id", "sentences", "mean_compound",
-               "mean_low", "mean_high", "resampling_unit", "positive_share", "negative_share", "start_char",
-               "end_char"]
+    return finished_tone_summary(tone_summary_rows(tone, sent, compare, settings))
+
+
+def tone_summary_rows(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, ...],
+                      settings: FramingSettings,
+                      levels: tuple[str, ...] = ("group", "document", "segment")
+                      ) -> pd.DataFrame:
+    """The rows of :func:`tone_summary` of ``levels``, before their final types. Rows of a
+    document and its segments depend on its own sentences alone (the framing stage's map
+    makes them shard by shard; :func:`merged_tone_summary` puts them in order)."""
     t = tone.merge(sent[["doc_id", "sentence_id", "group", "segment_id"]],
                    on=["doc_id", "sentence_id"]).assign(
         positive=lambda d: d["tone"] == "positive", negative=lambda d: d["tone"] == "negative")
@@ -49,22 +61,27 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
             start_char=("start_char", "min"), end_char=("end_char", "max")).reset_index()
 
     body = t[(t["scope"] == BODY) & t["group"].isin(compare)]
-    groups = summarise(body, ["group"]).assign(level="group", doc_id="", scope=BODY,
-                                               start_char=None, end_char=None)
-    groups = groups.set_index("group").reindex([g for g in compare if g in set(groups["group"])]) \
-        .reset_index()
-    docs = summarise(t, ["group", "doc_id", "scope"]).assign(level="document")
-    segments = summarise(t, ["group", "doc_id", "scope", "segment_id"]).assign(level="segment")
     fewest = min((body.loc[body["group"] == g, "doc_id"].nunique() for g in compare),
                  default=0)
-    by_group = {(g,): part for g, part in body.groupby("group")}
-    by_doc = {key: part for key, part in t.groupby(["group", "doc_id", "scope"], sort=True)}
-    for level, table, values in (("group", groups, [(g,) for g in groups["group"]]),
-                                 ("document", docs, list(by_doc))):
-        source = by_group if level == "group" else by_doc
+    parts = []
+    for level in ("group", "document"):
+        if level not in levels:
+            continue
+        if level == "group":
+            table = summarise(body, ["group"]).assign(level="group", doc_id="", scope=BODY,
+                                                      start_char=None, end_char=None)
+            table = table.set_index("group").reindex(
+                [g for g in compare if g in set(table["group"])]).reset_index()
+            source = {(g,): part for g, part in body.groupby("group")}
+            keys = [(g,) for g in table["group"]]
+        else:
+            table = summarise(t, ["group", "doc_id", "scope"]).assign(level="document")
+            source = {key: part for key, part in t.groupby(["group", "doc_id", "scope"],
+                                                           sort=True)}
+            keys = list(source)
         unit = resampling_unit(settings, fewest, level)
         bounds = []
-        for key in values:
+        for key in keys:
             part = source[key]
             nums, den = unit_sums(part, part[["compound"]].to_numpy(float), unit)
             bounds.append(ratio_intervals(nums, den, settings.bootstrap, measure_stream(
@@ -72,12 +89,32 @@ def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str
         table["mean_low"] = [rounded(float(lo[0])) for lo, _ in bounds]
         table["mean_high"] = [rounded(float(hi[0])) for _, hi in bounds]
         table["resampling_unit"] = unit
-    segments["mean_low"] = segments["mean_high"] = float("nan")
-    segments["resampling_unit"] = ""
-    out = pd.concat([groups, docs, segments], ignore_index=True).rename(columns={"scope": "part"})
+        parts.append(table)
+    if "segment" in levels:
+        segments = summarise(t, ["group", "doc_id", "scope", "segment_id"]).assign(
+            level="segment")
+        segments["mean_low"] = segments["mean_high"] = float("nan")
+        segments["resampling_unit"] = ""
+        parts.append(segments)
+    return pd.concat(parts, ignore_index=True)
+
+
+def merged_tone_summary(group_rows: pd.DataFrame, document_rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`tone_summary` from its group rows and the document and segment rows made
+    document by document (in any order of documents)."""
+    level = document_rows["level"]
+    docs = document_rows[level == "document"].sort_values(["group", "doc_id", "scope"],
+                                                          kind="stable")
+    segments = document_rows[level == "segment"].sort_values(
+        ["group", "doc_id", "scope", "segment_id"], kind="stable")
+    return finished_tone_summary(pd.concat([group_rows, docs, segments], ignore_index=True))
+
+
+def finished_tone_summary(out: pd.DataFrame) -> pd.DataFrame:
+    out = out.rename(columns={"scope": "part"})
     out["segment_id"] = out["segment_id"].astype("Int64") if "segment_id" in out else None
     for c in ("mean_compound", "positive_share", "negative_share"):
         out[c] = out[c].astype(float).round(4)
     for c in ("start_char", "end_char"):
         out[c] = out[c].astype("Int64")
-    return out[columns]
+    return out[TONE_SUMMARY_COLUMNS]

@@ -68,11 +68,13 @@ def unit_sums(part: pd.DataFrame, values: np.ndarray, unit: str
 
 
 def share_rows(sentences: pd.DataFrame, column: str, categories: list[str], compare: tuple,
-               settings: FramingSettings, extra: dict[str, pd.Series] | None = None
-               ) -> list[tuple]:
+               settings: FramingSettings, extra: dict[str, pd.Series] | None = None,
+               levels: tuple[str, ...] = ("group", "document")) -> list[tuple]:
     """Share of sentences per category, per group and per document, with bootstrap intervals
     over the resampling unit (one random stream per unit, so categories added or removed
-    change no other row). The unit is the last field of each row."""
+    change no other row). The unit is the last field of each row. ``levels``: which rows;
+    a document's rows depend on its own sentences alone (the framing stage's map makes
+    them shard by shard)."""
     rows = []
     fewest = min((sentences.loc[sentences["group"] == g, "doc_id"].nunique() for g in compare),
                  default=0)
@@ -85,9 +87,11 @@ def share_rows(sentences: pd.DataFrame, column: str, categories: list[str], comp
     matrix_all = np.column_stack(list(flags.values())) if flags else \
         np.zeros((len(sentences), 0))
     groups = sentences["group"].to_numpy()
-    units = [("group", g, "", np.flatnonzero(groups == g)) for g in compare]
-    by_document = sentences.groupby(["group", "doc_id"], sort=True).indices
-    units += [("document", g, d, by_document[(g, d)]) for g, d in sorted(by_document)]
+    units = ([("group", g, "", np.flatnonzero(groups == g)) for g in compare]
+             if "group" in levels else [])
+    if "document" in levels:
+        by_document = sentences.groupby(["group", "doc_id"], sort=True).indices
+        units += [("document", g, d, by_document[(g, d)]) for g, d in sorted(by_document)]
     for level, group, doc_id, positions in units:
         if not len(positions):
             continue
