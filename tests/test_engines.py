@@ -103,7 +103,7 @@ def test_a_scheduler_address_gives_the_local_engines_tables(bundled_run, dask_cl
     Runner(STAGES, load_config(config), CORPUS, out, nlp=nlp).run()
     assert _tables(out) == _tables(bundled_run)
     said = [r.getMessage() for r in logs.records]
-    for stage in ("topics", "framing"):
+    for stage in ("entities", "topics", "framing"):
         assert f"{stage}: per-document work on 2 shards (dask, 2 workers)" in said
     assert all(w.poll() is None for w in workers)  # the run leaves an outside cluster running
 

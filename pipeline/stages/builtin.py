@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pipeline.charts.stages import entity_charts, framing_charts, topic_charts
 from pipeline.engine.stage import Stage
-from pipeline.stages.entities.mentions import entity_tables
+from pipeline.stages.entities.mentions import entity_map, entity_tables
 from pipeline.stages.framing.collect import framing_map, framing_tables
 from pipeline.stages.ingest.segments import ingest_corpus
 from pipeline.stages.parse.shards import parse_corpus
@@ -42,6 +42,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="entities",
         func=entity_tables,
+        map=entity_map,
         inputs=("corpus", "cache/docs.spacy", "tables/sentences.csv", "tables/documents.csv",
                 "lexicon:entities.toml"),
         outputs=("tables/entities.csv", "tables/entity_summary.csv",

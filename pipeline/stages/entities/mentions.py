@@ -79,20 +79,23 @@ from pipeline.stages.entities.tables import (
     entity_table,
 )
 
+MENTION_FIELDS = list(Mention.__dataclass_fields__)
+SEGMENT_COLUMNS = ["doc_id", "part", "start_char", "text", "sentences"]
 
-def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEntry], *,
-                    nlp: Language, settings: EntitySettings,
-                    titles: frozenset[str] = frozenset(),
-                    generic_heads: frozenset[str] = frozenset(),
-                    places: PlaceCues | None = None,
-                    org_heads: frozenset[str] = frozenset()) -> list[Mention]:
-    """All corrected mentions of the corpus, in document order."""
+
+def segment_pass(docs: Iterable[Doc], entries: list[LexiconEntry], *, nlp: Language,
+                 settings: EntitySettings, titles: frozenset[str] = frozenset(),
+                 generic_heads: frozenset[str] = frozenset(), places: PlaceCues | None = None,
+                 org_heads: frozenset[str] = frozenset(), ruler: LexiconRuler | None = None
+                 ) -> tuple[list[Mention], dict[str, list[tuple[str, int, str, list]]]]:
+    """Steps 1 and 2, segment by segment: the mentions of these docs, and per document
+    its segments (part, offset, text, sentence bounds) for the corrections."""
     labels = set(settings.labels)
-    if not settings.corrections:
-        return model_mentions(docs, labels)
-    ruler = LexiconRuler(nlp, entries)
-    mentions: list[Mention] = []
     segments: dict[str, list[tuple[str, int, str, list]]] = defaultdict(list)
+    if not settings.corrections:
+        return model_mentions(docs, labels), segments
+    ruler = ruler or LexiconRuler(nlp, entries)
+    mentions: list[Mention] = []
     for doc in docs:
         info = doc.user_data
         doc_id, part = info["doc_id"], info["part"]
@@ -110,23 +113,65 @@ def entity_mentions(corpus: Corpus, docs: Iterable[Doc], entries: list[LexiconEn
                 doc_id, part, sentence_at(index, span.start_char), start, end, span.text,
                 span.label_, entry.canonical if entry else " ".join(span.text.split()),
                 refers_to, source))
-    texts = {d.doc_id: d.text for d in corpus.documents}
-    return correct_mentions(mentions, segments, texts, entries, settings)
+    return mentions, segments
+
+
+# Per process: the lexicon's entries, word lists and ruler for the lexicons a run gives
+# (built once per worker, not once per shard).
+_TOOLS: dict[str, tuple] = {}
+
+
+def _entity_tools(entities_lexicon: list[Lexicon], settings: EntitySettings, nlp: Language
+                  ) -> tuple:
+    key = repr((id(nlp), settings.use_general_lexicon,
+                [(x.origin, x.data) for x in entities_lexicon]))
+    if key not in _TOOLS:
+        general = settings.use_general_lexicon
+        entries = lexicon_entries(entities_lexicon, use_general=general)
+        _TOOLS.clear()
+        _TOOLS[key] = (entries, person_titles(entities_lexicon, use_general=general),
+                       generic_heads(entities_lexicon, use_general=general),
+                       place_cues(entities_lexicon, use_general=general),
+                       organisation_heads(entities_lexicon, use_general=general),
+                       LexiconRuler(nlp, entries))
+    return _TOOLS[key]
+
+
+def entity_map(docs, entities_lexicon: list[Lexicon], *, nlp: Language,
+               entities: EntitySettings) -> dict[str, pd.DataFrame]:
+    """The stage's per-document work (the runner's map): steps 1 and 2 on these docs."""
+    entries, titles, heads, places, orgs, ruler = _entity_tools(entities_lexicon, entities, nlp)
+    mentions, segments = segment_pass(docs, entries, nlp=nlp, settings=entities, titles=titles,
+                                      generic_heads=heads, places=places, org_heads=orgs,
+                                      ruler=ruler)
+    return {"mentions": pd.DataFrame([tuple(vars(m).values()) for m in mentions],
+                                     columns=MENTION_FIELDS),
+            "segments": pd.DataFrame([(d, *row) for d, rows in segments.items() for row in rows],
+                                     columns=SEGMENT_COLUMNS)}
 
 
 def entity_tables(corpus: Corpus, docs: Iterable[Doc], sentences: pd.DataFrame,
                   documents: pd.DataFrame, entities_lexicon: list[Lexicon], *, nlp: Language,
-                  entities: EntitySettings, parse, compare: tuple[str, ...]) -> dict[str, object]:
-    """Stage function: mention, summary, comparison (a block of rows per contrast of the
+                  entities: EntitySettings, parse, compare: tuple[str, ...],
+                  mapped: dict[str, pd.DataFrame] | None = None) -> dict[str, object]:
+    """Stage function, the reduce: the corrections across the corpus (steps 3-7) of the
+    mentions :func:`entity_map` found (``mapped``; found here over all docs when not
+    given), then the mention, summary, comparison (a block of rows per contrast of the
     compared groups) and co-occurrence tables."""
-    entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
-    titles = person_titles(entities_lexicon, use_general=entities.use_general_lexicon)
-    heads = generic_heads(entities_lexicon, use_general=entities.use_general_lexicon)
-    places = place_cues(entities_lexicon, use_general=entities.use_general_lexicon)
-    orgs = organisation_heads(entities_lexicon, use_general=entities.use_general_lexicon)
-    mentions = entity_mentions(corpus, docs, entries, nlp=nlp, settings=entities, titles=titles,
-                               generic_heads=heads, places=places, org_heads=orgs)
+    if mapped is None:
+        mapped = entity_map(docs, entities_lexicon, nlp=nlp, entities=entities)
+    found = mapped["mentions"]
+    mentions = [Mention(*row) for row in zip(*(found[c].tolist() for c in MENTION_FIELDS),
+                                             strict=True)]
     if entities.corrections:
+        segments: dict[str, list[tuple[str, int, str, list]]] = defaultdict(list)
+        rows = mapped["segments"]
+        for doc_id, part, start, text, index in zip(*(rows[c].tolist()
+                                                      for c in SEGMENT_COLUMNS), strict=True):
+            segments[doc_id].append((part, start, text, index))
+        entries = lexicon_entries(entities_lexicon, use_general=entities.use_general_lexicon)
+        texts = {d.doc_id: d.text for d in corpus.documents}
+        mentions = correct_mentions(mentions, segments, texts, entries, entities)
         mentions = with_demonym_countries(
             mentions, demonyms(entities_lexicon, use_general=entities.use_general_lexicon))
     table = entity_table(mentions, sentences)
