@@ -45,7 +45,10 @@ BARE_RUNS = (("bare_default", 256, 1, 0, ""), ("bare_best", 64, 2, 1, ""),
 BARE_KEYS = tuple(r[0] for r in BARE_RUNS)
 
 
-def _tree_rss_kb(root_pid: int) -> int:
+def _tree_memory_kb(root_pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process and all its descendants, in kB. RSS counts a page shared by
+    forked workers once per process that maps it; PSS splits it between them, so the
+    PSS sum is the tree's share of physical memory."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -56,33 +59,44 @@ def _tree_rss_kb(root_pid: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root_pid]
+    rss = pss = 0
+    todo = [root_pid]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
-            with open(f"/proc/{pid}/status") as handle:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
                 for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
         except OSError:
             pass
-    return total
+    return rss, pss
 
 
 def measured(cmd: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
              ) -> tuple[float, float, str]:
     """Run ``cmd``; return (wall seconds, peak tree RSS in MB, stdout)."""
+    wall, rss, _, out = measured_memory(cmd, cwd, env)
+    return wall, rss, out
+
+
+def measured_memory(cmd: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
+                    ) -> tuple[float, float, float, str]:
+    """Run ``cmd``; return (wall seconds, peak tree RSS in MB, peak tree PSS in MB, stdout)."""
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, **(env or {})})
-    peak = 0
+    peak_rss = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -92,7 +106,7 @@ def measured(cmd: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{err}")
-    return time.perf_counter() - began, peak / 1024, out
+    return time.perf_counter() - began, peak_rss / 1024, peak_pss / 1024, out
 
 
 def subset(corpus: Path, n: int, dest: Path) -> Path:

@@ -9,7 +9,8 @@ and every stage measures as many sentences as distinct articles would give; the
 texts themselves are never copied into this repository. Each run is the whole pipeline
 from nothing, in its own process. Reports per stage the seconds per 1,000 articles,
 the whole run against the parse stage, and the peak memory of the process tree
-against the smallest size. Writes bench/results/bench_scaling.json (git-ignored).
+against the smallest size: its RSS, and its PSS (forked workers share their parent's
+pages, which RSS counts once in every process that maps them; PSS splits them). Writes bench/results/bench_scaling.json (git-ignored).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_parse import PY, measured  # noqa: E402
+from bench_parse import PY, measured_memory  # noqa: E402
 
 
 def scaled_corpus(corpus: Path, n: int, dest: Path) -> Path:
@@ -69,25 +70,30 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         corpus = scaled_corpus(args.corpus, n, root / f"corpus-{n}")
         out = root / f"out-{n}"
-        wall, peak, _ = measured([PY, "-m", "pipeline", "run", "--quiet", "--corpus",
-                                  str(corpus), "--config", str(config), "--out", str(out)])
+        wall, peak, pss, _ = measured_memory([PY, "-m", "pipeline", "run", "--quiet",
+                                              "--corpus", str(corpus), "--config", str(config),
+                                              "--out", str(out)])
         stages = {s["name"]: s["seconds"] for s in
                   json.loads((out / "run.json").read_text())["stages"]}
         results["sizes"][n] = {"wall_seconds": round(wall, 1), "peak_mb": round(peak),
+                               "peak_pss_mb": round(pss),
                                "stages": stages,
                                "whole_over_parse": round(sum(stages.values()) / stages["parse"], 2)}
         later = sum(v for k, v in stages.items() if k not in ("ingest", "parse"))
         print(f"{n:>6} articles: whole {sum(stages.values()):7.1f} s (parse {stages['parse']:.1f}, "
               f"later {later:.1f} = {1000 * later / n:.1f} s per 1,000), "
-              f"whole/parse {results['sizes'][n]['whole_over_parse']:.2f}, peak {peak:,.0f} MB",
-              flush=True)
+              f"whole/parse {results['sizes'][n]['whole_over_parse']:.2f}, peak {peak:,.0f} MB "
+              f"RSS, {pss:,.0f} MB PSS", flush=True)
     first = min(results["sizes"])
     for n, r in results["sizes"].items():
         r["peak_over_smallest"] = round(r["peak_mb"] / results["sizes"][first]["peak_mb"], 2)
+        r["pss_over_smallest"] = round(r["peak_pss_mb"] / results["sizes"][first]["peak_pss_mb"],
+                                       2)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "bench_scaling.json").write_text(json.dumps(results, indent=2) + "\n")
     for n, r in results["sizes"].items():
-        print(f"{n:>6}: peak {r['peak_over_smallest']:.2f} x the {first}-article run; per stage "
+        print(f"{n:>6}: peak {r['peak_over_smallest']:.2f} x (RSS), {r['pss_over_smallest']:.2f} x "
+              f"(PSS) the {first}-article run; per stage "
               + ", ".join(f"{k} {1000 * v / n:.1f}" for k, v in r["stages"].items())
               + " s per 1,000 articles")
 

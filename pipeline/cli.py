@@ -308,6 +308,7 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
         cross_validated,
         features_of_sentences,
         fit_model,
+        label_weights,
         model_card,
     )
 
@@ -329,6 +330,9 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
                                            frame_rules(definitions), body_parts)
     features, labels = [found[k] for k in keys], matched["gold"].tolist()
     options = TrainingOptions(C=args.C)
+    confidence = {(r["file"], r["start"]): r.get("confidence") for r in records}
+    weights = label_weights([confidence.get((f, s)) for f, s in
+                             zip(matched["file"], matched["start"], strict=True)], options)
     n_docs = matched["file"].nunique()
     missing = sorted({r["file"] for r in unmatched})
     print(f"{len(matched)} labelled sentences of {n_docs} document{'s' * (n_docs != 1)}"
@@ -336,13 +340,14 @@ def _cmd_train_frames(args: argparse.Namespace) -> int:
              f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: other files, or "
              "repeats of an earlier sentence)" if unmatched else "")
           + "; cross-validating by document ...", flush=True)
-    predicted = cross_validated(features, labels, matched["file"].tolist(), frames, options)
+    predicted = cross_validated(features, labels, matched["file"].tolist(), frames, options,
+                                weights)
     provenance = {"lexicon": lexicon_digest(definitions),
                   "spacy_pipeline": f"{config.model.name} "
                                     f"{pipeline_version(config.model.name)}",
                   "gold_sha256": [file_hash(Path(p)) for p in args.gold]}
     card = model_card(matched, predicted, source, options, frames, provenance)
-    model = fit_model(features, labels, frames, options, card, context)
+    model = fit_model(features, labels, frames, options, card, context, weights)
     card_path = target.with_suffix(".md")
     _write_files({target: model_json(model), card_path: card_markdown(model)})
     cv = card["cross_validation"]

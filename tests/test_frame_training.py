@@ -29,6 +29,7 @@ from pipeline.stages.framing.training import (
     features_of_sentences,
     fit_model,
     inverse_document_frequency,
+    label_weights,
 )
 from tests.conftest import write_corpus
 
@@ -243,6 +244,34 @@ def test_the_bundled_run_tags_with_the_shipped_model(bundled_run):
     assert tagged["frame_confidence"].notna().all()
     # the model always chooses a frame; the lexicon's none is gone
     assert (tagged["primary_frame"] != "none").all()
+
+
+def test_a_low_confidence_label_counts_half():
+    """Two labellers' views of the same words: the confident one wins, and with no
+    weights the frames tie; the class weights still count sentences, as scikit-learn's
+    "balanced" does without sample weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.stages.framing.training import _matrix
+
+    same = (Counter(talks=1, tariff=1), {}, {})
+    other = (Counter(vote=1), {}, {})
+    features = [same, same, same, same, other, other]
+    labels = ["economic", "economic", "political", "political", "political", "political"]
+    options = TrainingOptions(min_df=1)
+    weights = label_weights(["high", "high", "low", "low", "high", "high"], options)
+    assert weights == [1.0, 1.0, 0.5, 0.5, 1.0, 1.0]
+    weighted = fit_model(features, labels, ["economic", "political"], options, weights=weights)
+    assert weighted.predict(same)[0] == "economic"
+    plain = fit_model(features, labels, ["economic", "political"], options)
+    p_economic = plain.probabilities(feature_vector(same, plain.idf, plain.cue_scale))[0]
+    assert p_economic < weighted.probabilities(
+        feature_vector(same, weighted.idf, weighted.cue_scale))[0]
+    matrix, _ = _matrix(features, inverse_document_frequency(features, 1), 0.3, 1)
+    reference = LogisticRegression(C=10, class_weight={"economic": 1.5, "political": 0.75},
+                                   max_iter=3000).fit(matrix, labels, sample_weight=weights)
+    assert weighted.probabilities(feature_vector(same, weighted.idf, weighted.cue_scale))[0] \
+        == pytest.approx(reference.predict_proba(matrix[:1])[0][0], abs=1e-4)
 
 
 def test_the_model_file_gives_scikit_learns_probabilities():
