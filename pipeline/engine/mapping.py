@@ -21,10 +21,12 @@ byte for byte, whatever the engine and the number of workers.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -147,6 +149,21 @@ def _start_local(parent: int) -> None:
     start_worker(parent)
 
 
+@contextmanager
+def _forked_pool(processes: int):
+    """A pool of forked workers. The parent's objects are moved out of the garbage
+    collector's reach first (``gc.freeze``, as the gc module's documentation advises
+    before a fork): a collection in a worker would otherwise write to every object's
+    header and so copy the parent's pages, which the workers only read."""
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(
+                processes, initializer=_start_local, initargs=(os.getpid(),)) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
+
+
 def _local_task(task: MapTask) -> dict[str, pd.DataFrame]:
     return run_task(task, _LOCAL["call"], _LOCAL["nlp"])
 
@@ -179,8 +196,7 @@ class LocalEngine:
                 for task in tasks:
                     yield _local_call(task)
                 return
-            with multiprocessing.get_context("fork").Pool(
-                    processes, initializer=_start_local, initargs=(os.getpid(),)) as pool:
+            with _forked_pool(processes) as pool:
                 yield from bounded(pool, _local_call, tasks, processes * _IN_FLIGHT_PER_WORKER)
         finally:
             _LOCAL.clear()
@@ -196,8 +212,7 @@ class LocalEngine:
             return
         _LOCAL.update(call=call, nlp=nlp)
         try:
-            with multiprocessing.get_context("fork").Pool(
-                    processes, initializer=_start_local, initargs=(os.getpid(),)) as pool:
+            with _forked_pool(processes) as pool:
                 yield from bounded(pool, _local_task, tasks, processes * _IN_FLIGHT_PER_WORKER)
         finally:
             _LOCAL.clear()
