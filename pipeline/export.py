@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.engine.catalog import read_table
+from pipeline.engine.catalog import read_any_table
 from pipeline.errors import PipelineError
 from pipeline.outputs import load_outputs
 
@@ -63,7 +63,7 @@ def format_of(target: Path, chosen: str | None) -> str:
 def run_tables(out_dir: Path) -> Iterator[tuple[str, pd.DataFrame]]:
     """Every table of a run, by name, in name order (custom stages' included)."""
     for path in sorted((Path(out_dir) / "tables").glob("*.csv")):
-        yield path.stem, read_table(path)
+        yield path.stem, read_any_table(path)  # its Parquet copy when there is one
 
 
 def sql_type(series: pd.Series) -> str:
