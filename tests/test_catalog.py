@@ -91,3 +91,19 @@ def test_column_types_follow_the_whole_csv_not_one_chunk(tmp_path):
     pd.testing.assert_frame_equal(got, read_table(path))
     assert got["text"].tolist() == ["x", "", "z", "1", "w"]
     assert got["n"].tolist()[:4] == [1.0, 2.0, 3.0, 4.0] and math.isnan(got["n"].iloc[4])
+
+
+def test_a_chunk_of_nothing_but_gaps_keeps_the_columns_type(tmp_path):
+    """Chunks of 2 rows, the first all empty: true/false stays true/false, whole numbers
+    become floats (as pandas reads them whole), a column empty throughout is a float."""
+    table = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "flag": [None, None, True, False],
+                          "n": [None, None, 3, 4], "none": [None] * 4})
+    path = tmp_path / "gaps.csv"
+    path.write_text(table_csv(table), encoding="utf-8")
+    parquet_copy(path, tmp_path / "gaps.parquet", 2)
+    schema = pq.ParquetFile(tmp_path / "gaps.parquet").schema_arrow
+    assert [str(schema.field(c).type) for c in ("flag", "n", "none")] == [
+        "bool", "double", "double"]
+    got = read_any_table(path)
+    pd.testing.assert_frame_equal(got, read_table(path))
+    assert got["flag"].tolist()[2:] == [True, False]

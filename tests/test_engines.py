@@ -157,3 +157,21 @@ def test_a_scheduler_without_the_dask_engine_or_reachable_is_one_line(tmp_path, 
     assert err.startswith(f"error: Cannot reach the Dask scheduler at tcp://127.0.0.1:{port}")
     assert err.count("\n") == 1 and "Fix: start it (dask scheduler)" in err
     assert not out.exists()  # refused before anything was written
+
+
+def test_an_unreachable_scheduler_is_found_before_a_later_stage_runs(bundled_run, tmp_path,
+                                                                     capsys):
+    """framing maps its work over the engine: its run alone checks the scheduler first."""
+    out = tmp_path / "out"
+    shutil.copytree(bundled_run, out)
+    before = _tables(out)
+    config = tmp_path / "c.toml"
+    config.write_text("[engine]\nconnect_timeout = 1\n")
+    port = _free_port()
+    assert main(["run", "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}",
+                 "--config", str(config), "--out", str(out), "--stage", "framing",
+                 "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: Cannot reach the Dask scheduler at tcp://127.0.0.1:{port}")
+    assert err.count("\n") == 1
+    assert _tables(out) == before

@@ -250,11 +250,12 @@ class _TableWriter(_Writer):
             parquet_copy(self.tmp, self.parquet_tmp, self.row_group)
 
     def _commit(self) -> None:
+        # the old copy goes first: however the run ends, no copy is beside a CSV it
+        # does not match (at worst there is none, and readers read the CSV)
+        self.parquet_target.unlink(missing_ok=True)
         os.replace(self.tmp, self.target)
         if self.parquet_tmp.exists():
             os.replace(self.parquet_tmp, self.parquet_target)
-        else:  # an earlier, larger table's copy would no longer match the CSV
-            self.parquet_target.unlink(missing_ok=True)
 
     def abort(self) -> None:
         super().abort()
@@ -293,19 +294,29 @@ def parquet_copy(csv_path: Path, target: Path, row_group: int) -> None:
 
     header = list(pd.read_csv(csv_path, nrows=0).columns)
     kinds: dict[str, str] = {}
+    gaps: set[str] = set()  # columns with a chunk of nothing but empty cells
     for chunk in _csv_chunks(csv_path, header, row_group, set()):
         for c in header:
+            if c not in TEXT_COLUMNS and chunk[c].isna().all():
+                gaps.add(c)  # says nothing of the column's type, only that it has gaps
+                continue
             kind, before = _column_kind(chunk[c], c in TEXT_COLUMNS), kinds.get(c)
             kinds[c] = (kind if before in (None, kind) else
                         "float" if {kind, before} == {"int", "float"} else "string")
+    for c in header:  # whole numbers with a gap read as floats; an empty column too
+        if kinds.get(c) is None or (kinds[c] == "int" and c in gaps):
+            kinds[c] = "float"
     types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
              "bool": pa.bool_()}
-    schema = pa.schema([(c, types[kinds.get(c, "string")]) for c in header])
-    text = {c for c in header if kinds.get(c) == "string"}
+    schema = pa.schema([(c, types[kinds[c]]) for c in header])
+    text = {c for c in header if kinds[c] == "string"}
+    floats = [c for c in header if kinds[c] == "float"]
+    flags = [c for c in header if kinds[c] == "bool"]
     with pq.ParquetWriter(target, schema) as writer:
         for chunk in _csv_chunks(csv_path, header, row_group, text):
-            floats = [c for c in header if kinds[c] == "float"]
             chunk = chunk.astype(dict.fromkeys(floats, "float64"))
+            for c in flags:  # a chunk of gaps only reads as floats
+                chunk[c] = chunk[c].astype(object).where(chunk[c].notna(), None)
             writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False),
                                row_group_size=row_group)
 

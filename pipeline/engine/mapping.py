@@ -247,9 +247,12 @@ def remote_task(task: MapTask, call: MapCall) -> dict[str, pd.DataFrame]:
 
 
 def map_stage(engine, call: MapCall, docs: ParsedDocs, inputs: dict[str, Any], nlp,
-              stage_name: str) -> dict[str, pd.DataFrame]:
-    """The stage's ``map`` over every shard of ``docs`` on ``engine``, concatenated."""
+              stage_name: str) -> dict[str, pd.DataFrame] | None:
+    """The stage's ``map`` over every shard of ``docs`` on ``engine``, concatenated (None
+    for a cache of no shard: the stage function then maps its no docs itself)."""
     n_shards = len(docs.shards())
+    if not n_shards:
+        return None
     tasks = map_tasks(docs, call.docs_key, inputs)
     if isinstance(engine, LocalEngine):
         results = engine.map_shards(call, tasks, nlp, n_shards)

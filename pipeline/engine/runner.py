@@ -370,7 +370,7 @@ class Runner:
                 self.catalog.load(name)
         if self._nlp is None and any(s.uses_nlp for s in stages):
             check_pipeline_installed(self.config.model)
-        if any(s.uses_engine for s in stages) and self.engine() is not None:
+        if any(s.uses_engine or s.map is not None for s in stages) and self.engine() is not None:
             self.engine().check()  # Dask installed, the scheduler reachable
 
     def _check_inputs_match_state(self, stage: Stage, state: Mapping[str, Any],
