@@ -92,13 +92,17 @@ def refuse(docs):
     raise StageError("this shard is refused", fix="give it another")
 
 
-def test_a_users_stage_can_map_and_reduce(sharded_run, tmp_path, nlp):
-    config = tmp_path / "c.toml"
+def _with_stage(name: str, map_func, folder, out, nlp) -> Runner:
+    """A runner of the built-in stages and one of sum_counts with ``map_func``, sharded."""
+    config = folder / "c.toml"
     config.write_text(SHARDED)
-    stage = Stage("per_doc", sum_counts, ("cache/docs.spacy", "tables/sentences.csv"),
-                  ("tables/per_doc.csv",), map=count_sentences)
-    runner = Runner([*STAGES, stage], load_config(config), CORPUS, sharded_run, nlp=nlp)
-    runner.run(only="per_doc")
+    stage = Stage(name, sum_counts, ("cache/docs.spacy", "tables/sentences.csv"),
+                  (f"tables/{name}.csv",), map=map_func)
+    return Runner([*STAGES, stage], load_config(config), CORPUS, out, nlp=nlp)
+
+
+def test_a_users_stage_can_map_and_reduce(sharded_run, tmp_path, nlp):
+    _with_stage("per_doc", count_sentences, tmp_path, sharded_run, nlp).run(only="per_doc")
     got = read_table(sharded_run / "tables" / "per_doc.csv")
     sentences = read_table(sharded_run / "tables" / "sentences.csv")
     expected = sentences.groupby("doc_id")["sentence_id"].size()
@@ -107,11 +111,7 @@ def test_a_users_stage_can_map_and_reduce(sharded_run, tmp_path, nlp):
 
 
 def test_an_error_in_a_worker_is_its_one_line(sharded_run, tmp_path, nlp):
-    config = tmp_path / "c.toml"
-    config.write_text(SHARDED)
-    stage = Stage("refused", sum_counts, ("cache/docs.spacy", "tables/sentences.csv"),
-                  ("tables/refused.csv",), map=refuse)
-    runner = Runner([*STAGES, stage], load_config(config), CORPUS, sharded_run, nlp=nlp)
+    runner = _with_stage("refused", refuse, tmp_path, sharded_run, nlp)
     with pytest.raises(StageError) as caught:
         runner.run(only="refused")
     assert str(caught.value) == "this shard is refused. Fix: give it another"

@@ -140,8 +140,8 @@ def concatenated(parts: Iterable[dict[str, pd.DataFrame]]) -> dict[str, pd.DataF
     return out
 
 
-# A forked worker's own state: the stage's call and the parent's spaCy pipeline,
-# reached through the fork (never pickled); the parent never sets it.
+# What a forked worker runs: the function and its shared arguments (for a stage's map,
+# its call and the parent's spaCy pipeline), reached through the fork, never pickled.
 _LOCAL: dict[str, Any] = {}
 
 
@@ -164,10 +164,6 @@ def _forked_pool(processes: int):
         gc.unfreeze()
 
 
-def _local_task(task: MapTask) -> dict[str, pd.DataFrame]:
-    return run_task(task, _LOCAL["call"], _LOCAL["nlp"])
-
-
 def _local_call(task: Any) -> Any:
     with threadpool_limits(limits=1):
         return _LOCAL["func"](task, **_LOCAL["shared"])
@@ -184,12 +180,15 @@ class LocalEngine:
         if "fork" not in multiprocessing.get_all_start_methods():
             self.processes = 1
 
-    def map(self, func: Callable[..., Any], tasks: Iterable[Any], **shared: Any
-            ) -> Iterator[Any]:
+    def map(self, func: Callable[..., Any], tasks: Iterable[Any], n_tasks: int | None = None,
+            **shared: Any) -> Iterator[Any]:
         """``func(task, **shared)`` for every task, with one maths thread, results in task
-        order (the same interface as the Dask engine's)."""
-        tasks = list(tasks)
-        processes = min(self.processes, len(tasks))
+        order, each as soon as it and those before it are done (the Dask engine's
+        interface). ``n_tasks``: how many there are, when ``tasks`` is a stream."""
+        if n_tasks is None:
+            tasks = list(tasks)
+            n_tasks = len(tasks)
+        processes = min(self.processes, n_tasks)
         _LOCAL.update(func=func, shared=shared)
         try:
             if processes <= 1:
@@ -198,22 +197,6 @@ class LocalEngine:
                 return
             with _forked_pool(processes) as pool:
                 yield from bounded(pool, _local_call, tasks, processes * _IN_FLIGHT_PER_WORKER)
-        finally:
-            _LOCAL.clear()
-
-    def map_shards(self, call: MapCall, tasks: Iterable[MapTask], nlp,
-                   n_shards: int) -> Iterator[dict[str, pd.DataFrame]]:
-        """Results of every task, in task order, each as soon as it and those before it
-        are done."""
-        processes = min(self.processes, n_shards)
-        if processes <= 1:
-            for task in tasks:
-                yield run_task(task, call, nlp)
-            return
-        _LOCAL.update(call=call, nlp=nlp)
-        try:
-            with _forked_pool(processes) as pool:
-                yield from bounded(pool, _local_task, tasks, processes * _IN_FLIGHT_PER_WORKER)
         finally:
             _LOCAL.clear()
 
@@ -254,8 +237,8 @@ def map_stage(engine, call: MapCall, docs: ParsedDocs, inputs: dict[str, Any], n
     if not n_shards:
         return None
     tasks = map_tasks(docs, call.docs_key, inputs)
-    if isinstance(engine, LocalEngine):
-        results = engine.map_shards(call, tasks, nlp, n_shards)
+    if isinstance(engine, LocalEngine):  # forked workers share this process's pipeline
+        results = engine.map(run_task, tasks, n_shards, call=call, nlp=nlp)
         workers = min(engine.processes, n_shards)
     else:
         results = engine.map(remote_task, tasks, call=call)

@@ -34,18 +34,13 @@ TONE_SUMMARY_COLUMNS = ["level", "group", "doc_id", "part", "segment_id", "sente
                         "positive_share", "negative_share", "start_char", "end_char"]
 
 
-def tone_summary(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, str],
-                 settings: FramingSettings) -> pd.DataFrame:
-    """Mean tone and shares of positive and negative sentences per segment, document and
-    scope, and group (body), with bootstrap intervals of the mean above segment level."""
-    return finished_tone_summary(tone_summary_rows(tone, sent, compare, settings))
-
-
 def tone_summary_rows(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str, ...],
                       settings: FramingSettings,
                       levels: tuple[str, ...] = ("group", "document", "segment")
                       ) -> pd.DataFrame:
-    """The rows of :func:`tone_summary` of ``levels``, before their final types. Rows of a
+    """Mean tone and shares of positive and negative sentences per segment, document and
+    scope, and group (body), with bootstrap intervals of the mean above segment level:
+    the rows of ``levels``, before their final types (:func:`finished_tone_summary`). Rows of a
     document and its segments depend on its own sentences alone (the framing stage's map
     makes them shard by shard; :func:`merged_tone_summary` puts them in order)."""
     t = tone.merge(sent[["doc_id", "sentence_id", "group", "segment_id"]],
@@ -100,7 +95,7 @@ def tone_summary_rows(tone: pd.DataFrame, sent: pd.DataFrame, compare: tuple[str
 
 
 def merged_tone_summary(group_rows: pd.DataFrame, document_rows: pd.DataFrame) -> pd.DataFrame:
-    """:func:`tone_summary` from its group rows and the document and segment rows made
+    """The tone summary table from its group rows and the document and segment rows made
     document by document (in any order of documents)."""
     level = document_rows["level"]
     docs = document_rows[level == "document"].sort_values(["group", "doc_id", "scope"],
